@@ -1,0 +1,59 @@
+
+-- Flow definitions: immutable once they have runs. The pgmq queue of a flow is
+-- named after it, so a flow slug obeys pgmq's limit of 47 characters, and two
+-- slugs that differ only in case would share a queue table (pgmq lowercases).
+create table pgflow.flows (
+  flow_slug        text        not null primary key,
+  opt_max_attempts integer     not null default 3,
+  opt_base_delay   integer     not null default 1,
+  opt_timeout      integer     not null default 60,
+  created_at       timestamptz not null default now(),
+  constraint slug_is_valid check (pgflow.is_valid_slug(flow_slug) and length(flow_slug) <= 47),
+  constraint opt_max_attempts_is_nonnegative check (opt_max_attempts >= 0),
+  constraint opt_base_delay_is_nonnegative check (opt_base_delay >= 0),
+  constraint opt_timeout_is_positive check (opt_timeout > 0)
+);
+create unique index flows_queue_name_key on pgflow.flows (lower(flow_slug));
+
+-- Steps, in the order they were added (step_index): always a topological order,
+-- because a step can only depend on steps that exist already.
+create table pgflow.steps (
+  flow_slug        text        not null references pgflow.flows (flow_slug),
+  step_slug        text        not null,
+  step_type        text        not null default 'single',
+  step_index       integer     not null default 0,
+  deps_count       integer     not null default 0,
+  opt_max_attempts integer,
+  opt_base_delay   integer,
+  opt_timeout      integer,
+  opt_start_delay  integer,
+  created_at       timestamptz not null default now(),
+  primary key (flow_slug, step_slug),
+  constraint steps_step_index_key unique (flow_slug, step_index),
+  constraint slug_is_valid check (pgflow.is_valid_slug(step_slug)),
+  constraint step_type_is_valid check (step_type in ('single', 'map')),
+  constraint step_index_is_nonnegative check (step_index >= 0),
+  constraint deps_count_is_nonnegative check (deps_count >= 0),
+  constraint map_has_at_most_one_dep check (step_type <> 'map' or deps_count <= 1),
+  constraint opt_max_attempts_is_nonnegative check (opt_max_attempts >= 0),
+  constraint opt_base_delay_is_nonnegative check (opt_base_delay >= 0),
+  constraint opt_timeout_is_positive check (opt_timeout > 0),
+  constraint opt_start_delay_is_nonnegative check (opt_start_delay >= 0)
+);
+
+-- Edges of the DAG: step_slug waits for dep_slug.
+create table pgflow.deps (
+  flow_slug  text        not null references pgflow.flows (flow_slug),
+  dep_slug   text        not null,
+  step_slug  text        not null,
+  created_at timestamptz not null default now(),
+  primary key (flow_slug, dep_slug, step_slug),
+  foreign key (flow_slug, dep_slug) references pgflow.steps (flow_slug, step_slug),
+  foreign key (flow_slug, step_slug) references pgflow.steps (flow_slug, step_slug),
+  constraint no_self_dependency check (dep_slug <> step_slug)
+);
+create index deps_step_slug_idx on pgflow.deps (flow_slug, step_slug);
+
+select pg_catalog.pg_extension_config_dump('pgflow.flows', '');
+select pg_catalog.pg_extension_config_dump('pgflow.steps', '');
+select pg_catalog.pg_extension_config_dump('pgflow.deps', '');

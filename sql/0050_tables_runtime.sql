@@ -1,0 +1,111 @@
+
+-- Runtime state, keyed by run_id first so that it can be distributed by run.
+
+-- One row per run of a flow.
+create table pgflow.runs (
+  run_id          uuid        not null primary key default gen_random_uuid(),
+  flow_slug       text        not null references pgflow.flows (flow_slug),
+  status          text        not null default 'started',
+  input           jsonb       not null,
+  output          jsonb,
+  remaining_steps integer     not null default 0,
+  started_at      timestamptz not null default now(),
+  completed_at    timestamptz,
+  failed_at       timestamptz,
+  constraint status_is_valid check (status in ('started', 'completed', 'failed')),
+  constraint remaining_steps_is_nonnegative check (remaining_steps >= 0),
+  constraint completed_at_or_failed_at check (completed_at is null or failed_at is null),
+  constraint completed_at_is_after_started_at check (completed_at is null or completed_at >= started_at),
+  constraint failed_at_is_after_started_at check (failed_at is null or failed_at >= started_at),
+  constraint status_matches_timestamps check (
+    (status = 'completed') = (completed_at is not null)
+    and (status = 'failed') = (failed_at is not null)
+  ),
+  constraint completed_run_has_no_remaining_steps check (status <> 'completed' or remaining_steps = 0)
+);
+create index runs_flow_slug_idx on pgflow.runs (flow_slug);
+create index runs_status_idx on pgflow.runs (status);
+
+-- One row per step of a run. remaining_tasks is set when the step starts;
+-- initial_tasks is known at creation for single steps (1) and root maps (the
+-- input's length), and when its dependency completes for a dependent map.
+-- output is the step's output once completed (for a map: the array of its
+-- tasks' outputs, in task_index order).
+create table pgflow.step_states (
+  flow_slug       text        not null,
+  run_id          uuid        not null references pgflow.runs (run_id),
+  step_slug       text        not null,
+  status          text        not null default 'created',
+  remaining_tasks integer,
+  remaining_deps  integer     not null default 0,
+  created_at      timestamptz not null default now(),
+  started_at      timestamptz,
+  completed_at    timestamptz,
+  failed_at       timestamptz,
+  initial_tasks   integer,
+  output          jsonb,
+  error_message   text,
+  primary key (run_id, step_slug),
+  foreign key (flow_slug, step_slug) references pgflow.steps (flow_slug, step_slug),
+  constraint status_is_valid check (status in ('created', 'started', 'completed', 'failed')),
+  constraint remaining_tasks_is_nonnegative check (remaining_tasks >= 0),
+  constraint remaining_deps_is_nonnegative check (remaining_deps >= 0),
+  constraint initial_tasks_is_nonnegative check (initial_tasks >= 0),
+  constraint status_matches_timestamps check (
+    case status
+      when 'created'   then started_at is null and completed_at is null and failed_at is null
+      when 'started'   then started_at is not null and completed_at is null and failed_at is null
+      when 'completed' then started_at is not null and completed_at is not null and failed_at is null
+      when 'failed'    then completed_at is null and failed_at is not null
+    end
+  ),
+  constraint status_matches_counters check (
+    case status
+      when 'created'   then remaining_tasks is null
+      when 'started'   then remaining_deps = 0 and remaining_tasks > 0
+      when 'completed' then remaining_deps = 0 and remaining_tasks = 0 and output is not null
+      else true
+    end
+  )
+);
+create index step_states_flow_slug_idx on pgflow.step_states (flow_slug);
+create index step_states_ready_idx on pgflow.step_states (run_id, status, remaining_deps);
+
+-- One row per task: one for a single step, one per element for a map step.
+-- message_id is the task's pgmq message in the flow's queue; it stays the same
+-- across retries (a retry delays the same message).
+create table pgflow.step_tasks (
+  flow_slug      text        not null,
+  run_id         uuid        not null,
+  step_slug      text        not null,
+  message_id     bigint,
+  task_index     integer     not null default 0,
+  status         text        not null default 'queued',
+  attempts_count integer     not null default 0,
+  error_message  text,
+  output         jsonb,
+  queued_at      timestamptz not null default now(),
+  started_at     timestamptz,
+  completed_at   timestamptz,
+  failed_at      timestamptz,
+  last_worker_id uuid        references pgflow.workers (worker_id) on delete set null,
+  primary key (run_id, step_slug, task_index),
+  foreign key (run_id, step_slug) references pgflow.step_states (run_id, step_slug),
+  constraint status_is_valid check (status in ('queued', 'started', 'completed', 'failed')),
+  constraint task_index_is_nonnegative check (task_index >= 0),
+  constraint attempts_count_is_nonnegative check (attempts_count >= 0),
+  constraint status_matches_timestamps check (
+    case status
+      when 'queued'    then started_at is null and completed_at is null and failed_at is null
+      when 'started'   then started_at is not null and completed_at is null and failed_at is null
+      when 'completed' then started_at is not null and completed_at is not null and failed_at is null
+                            and output is not null
+      when 'failed'    then completed_at is null and failed_at is not null
+    end
+  )
+);
+create index step_tasks_message_id_idx on pgflow.step_tasks (flow_slug, message_id);
+
+select pg_catalog.pg_extension_config_dump('pgflow.runs', '');
+select pg_catalog.pg_extension_config_dump('pgflow.step_states', '');
+select pg_catalog.pg_extension_config_dump('pgflow.step_tasks', '');

@@ -1,0 +1,173 @@
+
+-- add_step( flow_slug, step_slug, deps_slugs, max_attempts, base_delay, timeout, start_delay, step_type )
+-- add_step( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, step_type )
+-- Appends a step to a flow. Dependencies must exist already, so steps are
+-- always added in topological order and cycles cannot be built. Adding the same
+-- step again is a no-op; a different definition under an existing step slug,
+-- or a new step in a flow that already has runs, is an error.
+create function pgflow.add_step(
+  flow_slug    text,
+  step_slug    text,
+  deps_slugs   text[],
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null,
+  start_delay  integer default null,
+  step_type    text    default 'single'
+)
+returns pgflow.steps
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_deps     text[] := coalesce(add_step.deps_slugs, '{}');
+  v_step     pgflow.steps%rowtype;
+  v_bad      text;
+  v_old_deps text[];
+  v_diff     text[];
+begin
+  perform pgflow._assert_slug('flow', add_step.flow_slug);
+  perform pgflow._assert_slug('step', add_step.step_slug);
+
+  -- One add_step at a time per flow, and none while a run of it starts.
+  perform from pgflow.flows as f where f.flow_slug = add_step.flow_slug for update;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', add_step.flow_slug),
+      hint    = 'Create it first with pgflow.create_flow().';
+  end if;
+
+  if add_step.step_type is null or add_step.step_type not in ('single', 'map') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid step_type "%s" for step "%s"', coalesce(add_step.step_type, 'NULL'), add_step.step_slug),
+      hint    = 'step_type is "single" (one task) or "map" (one task per array element).';
+  end if;
+  perform pgflow._assert_option('max_attempts', add_step.max_attempts, 0);
+  perform pgflow._assert_option('base_delay', add_step.base_delay, 0);
+  perform pgflow._assert_option('timeout', add_step.timeout, 1);
+  perform pgflow._assert_option('start_delay', add_step.start_delay, 0);
+
+  if array_position(v_deps, null) is not null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('dependencies of step "%s" must not contain null', add_step.step_slug),
+      hint    = 'List the slugs of existing steps.';
+  end if;
+  select d into v_bad from unnest(v_deps) as d group by d having count(*) > 1 order by d limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('dependency "%s" is listed twice for step "%s"', v_bad, add_step.step_slug),
+      hint    = 'List each dependency once.';
+  end if;
+  if add_step.step_slug = any(v_deps) then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('step "%s" cannot depend on itself', add_step.step_slug),
+      hint    = 'A flow is a directed acyclic graph: a step depends only on steps added before it.';
+  end if;
+  if add_step.step_type = 'map' and cardinality(v_deps) > 1 then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('map step "%s" has %s dependencies; a map step has at most one',
+                       add_step.step_slug, cardinality(v_deps)),
+      hint    = 'A map step maps over the run input (no dependency) or over one step''s array output.';
+  end if;
+
+  -- The same step again is a no-op; another definition under its slug is an error.
+  select * into v_step
+    from pgflow.steps as s
+   where s.flow_slug = add_step.flow_slug and s.step_slug = add_step.step_slug;
+  if found then
+    v_old_deps := array(select d.dep_slug from pgflow.deps as d
+                         where d.flow_slug = add_step.flow_slug and d.step_slug = add_step.step_slug
+                         order by d.dep_slug);
+    v_diff := array_remove(array[
+      case when v_step.step_type <> add_step.step_type
+        then format('step_type %s -> %s', v_step.step_type, add_step.step_type) end,
+      case when v_old_deps <> array(select d from unnest(v_deps) as d order by d)
+        then format('deps [%s] -> [%s]', array_to_string(v_old_deps, ', '),
+                    array_to_string(array(select d from unnest(v_deps) as d order by d), ', ')) end,
+      case when v_step.opt_max_attempts is distinct from add_step.max_attempts
+        then format('max_attempts %s -> %s', coalesce(v_step.opt_max_attempts::text, 'default'),
+                    coalesce(add_step.max_attempts::text, 'default')) end,
+      case when v_step.opt_base_delay is distinct from add_step.base_delay
+        then format('base_delay %s -> %s', coalesce(v_step.opt_base_delay::text, 'default'),
+                    coalesce(add_step.base_delay::text, 'default')) end,
+      case when v_step.opt_timeout is distinct from add_step.timeout
+        then format('timeout %s -> %s', coalesce(v_step.opt_timeout::text, 'default'),
+                    coalesce(add_step.timeout::text, 'default')) end,
+      case when v_step.opt_start_delay is distinct from add_step.start_delay
+        then format('start_delay %s -> %s', coalesce(v_step.opt_start_delay::text, 'default'),
+                    coalesce(add_step.start_delay::text, 'default')) end
+    ], null);
+    if cardinality(v_diff) > 0 then
+      raise exception using
+        errcode = 'duplicate_object',
+        message = format('step "%s" already exists in flow "%s" with another definition: %s',
+                         add_step.step_slug, add_step.flow_slug, array_to_string(v_diff, ', ')),
+        hint    = 'Flows are immutable: give the new definition a new flow slug.';
+    end if;
+    return v_step;
+  end if;
+
+  select d into v_bad
+    from unnest(v_deps) with ordinality as u(d, n)
+   where not exists (select from pgflow.steps as s
+                      where s.flow_slug = add_step.flow_slug and s.step_slug = u.d)
+   order by u.n
+   limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('step "%s" does not exist in flow "%s"', v_bad, add_step.flow_slug),
+      hint    = 'Add dependencies before the steps that use them.';
+  end if;
+
+  if exists (select from pgflow.runs as r where r.flow_slug = add_step.flow_slug) then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('flow "%s" already has runs; step "%s" cannot be added', add_step.flow_slug, add_step.step_slug),
+      hint    = 'A flow''s shape is frozen once it has run: define the new shape under a new flow slug.';
+  end if;
+
+  insert into pgflow.steps (flow_slug, step_slug, step_type, step_index, deps_count,
+                            opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay)
+  select add_step.flow_slug, add_step.step_slug, add_step.step_type,
+         coalesce(max(s.step_index) + 1, 0), cardinality(v_deps),
+         add_step.max_attempts, add_step.base_delay, add_step.timeout, add_step.start_delay
+    from pgflow.steps as s
+   where s.flow_slug = add_step.flow_slug
+  returning * into strict v_step;
+
+  insert into pgflow.deps (flow_slug, dep_slug, step_slug)
+  select add_step.flow_slug, d, add_step.step_slug from unnest(v_deps) as d;
+
+  return v_step;
+end;
+$$;
+
+create function pgflow.add_step(
+  flow_slug    text,
+  step_slug    text,
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null,
+  start_delay  integer default null,
+  step_type    text    default 'single'
+)
+returns pgflow.steps
+language sql
+volatile
+set search_path = ''
+as $$
+  select pgflow.add_step(flow_slug, step_slug, '{}'::text[], max_attempts, base_delay, timeout, start_delay, step_type);
+$$;
+
+comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text) is
+  'appends a step that waits for deps_slugs; the same step again is a no-op';
+comment on function pgflow.add_step(text, text, integer, integer, integer, integer, text) is
+  'appends a step with no dependencies; the same step again is a no-op';

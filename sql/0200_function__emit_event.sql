@@ -1,0 +1,46 @@
+
+-- _emit_event( flow_slug, run_id, event_type, payload )
+-- Sends one state-change event, in the caller's transaction, with pg_notify on
+-- the global channel pgflow_events and on the flow's own channel (the flow
+-- slug; at most 47 characters, so always a valid channel name). The message is
+--   {"payload": {...}, "event": "<event_type>", "topic": "<flow_slug>", "timestamp": <epoch>}
+-- and never carries outputs, so it stays far below NOTIFY's 8000-byte limit;
+-- error messages are cut to 1000 characters. Where Supabase Realtime's
+-- realtime.send() exists it gets the event too, with the output, on topic
+-- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
+create function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_payload jsonb := jsonb_strip_nulls(
+    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
+    || (payload - 'output')
+    || case when payload ? 'error_message'
+            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
+            else '{}'::jsonb end);
+  v_message text := jsonb_build_object(
+    'payload',   v_payload,
+    'event',     event_type,
+    'topic',     flow_slug,
+    'timestamp', extract(epoch from clock_timestamp())
+  )::text;
+  v_send regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+begin
+  perform pg_notify('pgflow_events', v_message);
+  perform pg_notify(flow_slug, v_message);
+
+  if v_send is not null then
+    execute format('select %s($1, $2, $3, false)', v_send::regproc)
+      using v_payload || case when payload ? 'output'
+                              then jsonb_build_object('output', payload -> 'output')
+                              else '{}'::jsonb end,
+            case when payload ? 'step_slug'
+                 then format('step:%s:%s', payload ->> 'step_slug', payload ->> 'status')
+                 else format('run:%s', payload ->> 'status') end,
+            format('pgflow:run:%s', run_id);
+  end if;
+end;
+$$;

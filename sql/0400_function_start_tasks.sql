@@ -1,0 +1,112 @@
+
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again). So of two workers racing for one message
+-- only the first starts it. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index.
+create function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+begin
+  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug, msg_ids and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', start_tasks.flow_slug),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+
+  with started as (
+    update pgflow.step_tasks as t
+       set status = 'started',
+           attempts_count = t.attempts_count + 1,
+           started_at = now(),
+           last_worker_id = start_tasks.worker_id
+      from pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+       and f.flow_slug = t.flow_slug
+       and r.run_id = t.run_id and r.status = 'started'
+       and (t.status = 'queued'
+            or (t.status = 'started'
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= now()))
+    returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+              coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
+  )
+  select array_agg(row(
+           start_tasks.flow_slug, st.run_id, st.step_slug,
+           case
+             when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+             when st.step_type = 'map' then
+               (select dep.output -> st.task_index
+                  from pgflow.deps as d
+                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                 where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+             else jsonb_build_object('run', st.run_input)
+                  || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                 from pgflow.deps as d
+                                 join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug),
+                              '{}'::jsonb)
+           end,
+           st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+         order by st.message_id)
+    into v_tasks
+    from started as st;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null
+                          and not exists (select from pgflow.step_tasks as t
+                                           where t.flow_slug = start_tasks.flow_slug and t.message_id = m));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';

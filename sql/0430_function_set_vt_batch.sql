@@ -1,0 +1,50 @@
+
+-- set_vt_batch( queue_name, msg_ids, vt_offsets )
+-- Sets the visibility timeout of many messages of a flow's queue at once:
+-- message msg_ids[i] becomes visible vt_offsets[i] seconds from now.
+create function pgflow.set_vt_batch(queue_name text, msg_ids bigint[], vt_offsets integer[])
+returns setof pgmq.message_record
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if set_vt_batch.queue_name is null or set_vt_batch.msg_ids is null or set_vt_batch.vt_offsets is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'queue_name, msg_ids and vt_offsets must not be null',
+      hint    = 'Pass a flow''s queue and two arrays of the same length.';
+  end if;
+  if cardinality(set_vt_batch.msg_ids) <> cardinality(set_vt_batch.vt_offsets) then
+    raise exception using
+      errcode = 'array_subscript_error',
+      message = format('msg_ids has %s elements but vt_offsets has %s',
+                       cardinality(set_vt_batch.msg_ids), cardinality(set_vt_batch.vt_offsets)),
+      hint    = 'Give one offset (in seconds) per message id.';
+  end if;
+  if array_position(set_vt_batch.vt_offsets, null) is not null or array_position(set_vt_batch.msg_ids, null) is not null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'msg_ids and vt_offsets must not contain null',
+      hint    = 'Give one offset (in seconds) per message id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = set_vt_batch.queue_name) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('queue "%s" is not the queue of a flow', set_vt_batch.queue_name),
+      hint    = 'A flow''s queue is named after the flow.';
+  end if;
+
+  return query execute format(
+    'update pgmq.%I as q
+        set vt = clock_timestamp() + make_interval(secs => v.vt_offset)
+       from unnest($1, $2) as v(msg_id, vt_offset)
+      where q.msg_id = v.msg_id
+     returning q.msg_id, q.read_ct, q.enqueued_at, q.last_read_at, q.vt, q.message, q.headers',
+    'q_' || lower(set_vt_batch.queue_name))
+  using set_vt_batch.msg_ids, set_vt_batch.vt_offsets;
+end;
+$$;
+
+comment on function pgflow.set_vt_batch(text, bigint[], integer[]) is
+  'sets the visibility timeout of many messages of a flow''s queue, one offset in seconds per message';

@@ -1,0 +1,12 @@
+
+-- Internal helpers are not part of the API: nobody but the owner calls them.
+revoke all on function pgflow._assert_slug(text, text) from public;
+revoke all on function pgflow._assert_option(text, integer, integer) from public;
+revoke all on function pgflow._emit_event(text, uuid, text, jsonb) from public;
+revoke all on function pgflow._fail_run(uuid, text, text) from public;
+revoke all on function pgflow._complete_run_if_done(uuid, text) from public;
+revoke all on function pgflow._settle_completed_steps(uuid, text, text[]) from public;
+revoke all on function pgflow._queue_ready_steps(uuid, text) from public;
+revoke all on function pgflow._cascade(uuid, text, text[]) from public;
+revoke all on function pgflow._assert_task_exists(uuid, text, text, integer) from public;
+revoke all on function pgflow._lock_run(uuid) from public;
