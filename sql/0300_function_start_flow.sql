@@ -38,7 +38,7 @@ begin
       hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
   end if;
 
-  select count(*), min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
     into v_step_count, v_root_map
     from pgflow.steps as s
    where s.flow_slug = start_flow.flow_slug;

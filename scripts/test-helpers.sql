@@ -1,0 +1,191 @@
+-- Helpers for the pgTAP suite, loaded into the test database by scripts/test.sh
+-- (never part of the extension). They play the worker's part in SQL and check
+-- the engine's invariants.
+create schema if not exists pgflow_tests;
+
+-- worker_for( flow_slug ): the suite's worker for a flow, registered, its id.
+create or replace function pgflow_tests.worker_for(flow_slug text)
+returns uuid
+language sql
+as $$
+  select (pgflow.register_worker(
+            ('00000000-0000-4000-8000-' || lpad(to_hex(abs(hashtext(flow_slug))), 12, '0'))::uuid,
+            flow_slug, 'pgtap')).worker_id;
+$$;
+
+-- read_and_start( flow_slug, qty ): what a worker does before running handlers:
+-- read visible messages of the flow's queue and start their tasks.
+create or replace function pgflow_tests.read_and_start(flow_slug text, qty integer default 100)
+returns setof pgflow.step_task_record
+language sql
+as $$
+  select * from pgflow.start_tasks(
+    flow_slug,
+    array(select m.msg_id from pgmq.read(flow_slug, 30, qty) as m),
+    pgflow_tests.worker_for(flow_slug));
+$$;
+
+-- make_visible( flow_slug ): every message of the flow's queue visible now
+-- (skips retry backoff and start delays without waiting).
+create or replace function pgflow_tests.make_visible(flow_slug text)
+returns void
+language plpgsql
+as $$
+begin
+  execute format('update pgmq.%I set vt = clock_timestamp() - interval ''1 second''', 'q_' || lower(flow_slug));
+end;
+$$;
+
+-- expire_lease( run_id, step_slug, task_index ): the worker of a started task
+-- died: its lease ran out and its message is visible again.
+create or replace function pgflow_tests.expire_lease(run_id uuid, step_slug text, task_index integer default 0)
+returns void
+language plpgsql
+as $$
+declare
+  v_flow text;
+  v_msg  bigint;
+begin
+  update pgflow.step_tasks as t
+     set started_at = t.started_at - interval '1 day'
+   where t.run_id = expire_lease.run_id and t.step_slug = expire_lease.step_slug
+     and t.task_index = expire_lease.task_index
+  returning t.flow_slug, t.message_id into v_flow, v_msg;
+  execute format('update pgmq.%I set vt = clock_timestamp() - interval ''1 second'' where msg_id = $1',
+                 'q_' || lower(v_flow)) using v_msg;
+end;
+$$;
+
+-- drive( flow_slug, outputs ): runs every task of the flow until its queue has
+-- nothing visible, completing each with outputs->step_slug (or {} when absent),
+-- or, for map steps, with outputs->step_slug->task_index when that is an array.
+-- Returns the number of tasks completed.
+create or replace function pgflow_tests.drive(flow_slug text, outputs jsonb default '{}')
+returns integer
+language plpgsql
+as $$
+declare
+  v_task pgflow.step_task_record;
+  v_out  jsonb;
+  v_n    integer := 0;
+  v_any  boolean;
+begin
+  loop
+    v_any := false;
+    for v_task in select * from pgflow_tests.read_and_start(drive.flow_slug) loop
+      v_any := true;
+      v_out := coalesce(
+        case when jsonb_typeof(outputs -> v_task.step_slug) = 'array'
+             then outputs -> v_task.step_slug -> v_task.task_index
+             else outputs -> v_task.step_slug end,
+        '{}'::jsonb);
+      perform pgflow.complete_task(v_task.run_id, v_task.step_slug, v_task.task_index, v_out);
+      v_n := v_n + 1;
+    end loop;
+    exit when not v_any;
+  end loop;
+  return v_n;
+end;
+$$;
+
+-- queue_message_ids( flow_slug ): ids of the messages in the flow's queue.
+create or replace function pgflow_tests.queue_message_ids(flow_slug text)
+returns bigint[]
+language plpgsql
+as $$
+declare
+  v_ids bigint[];
+begin
+  execute format('select coalesce(array_agg(msg_id order by msg_id), ''{}'') from pgmq.%I', 'q_' || lower(flow_slug))
+    into v_ids;
+  return v_ids;
+end;
+$$;
+
+-- invariants( run_id ): every invariant of the run that does not hold, one
+-- text each; empty when the run is consistent.
+create or replace function pgflow_tests.invariants(run_id uuid)
+returns setof text
+language plpgsql
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+  v_queued bigint[];
+begin
+  select * into v_run from pgflow.runs as r where r.run_id = invariants.run_id;
+  if not found then
+    return next format('run %s does not exist', invariants.run_id);
+    return;
+  end if;
+  v_queued := pgflow_tests.queue_message_ids(v_run.flow_slug);
+
+  return query
+  select format('remaining_steps is %s but %s steps are not completed', v_run.remaining_steps, n)
+    from (select count(*) as n from pgflow.step_states as ss
+           where ss.run_id = v_run.run_id and ss.status <> 'completed') as c
+   where v_run.status <> 'failed' and c.n <> v_run.remaining_steps;
+
+  return query
+  select format('step %s has remaining_deps %s but %s dependencies are not completed',
+                ss.step_slug, ss.remaining_deps, c.n)
+    from pgflow.step_states as ss
+    cross join lateral (select count(*) as n
+                          from pgflow.deps as d
+                          join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+                         where d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
+                           and dep.status <> 'completed') as c
+   where ss.run_id = v_run.run_id and v_run.status = 'started' and ss.remaining_deps <> c.n;
+
+  return query
+  select format('step %s (%s) has remaining_tasks %s but %s tasks are not completed',
+                ss.step_slug, ss.status, ss.remaining_tasks, c.n)
+    from pgflow.step_states as ss
+    cross join lateral (select count(*) as n from pgflow.step_tasks as t
+                         where t.run_id = ss.run_id and t.step_slug = ss.step_slug
+                           and t.status <> 'completed') as c
+   where ss.run_id = v_run.run_id and ss.status in ('started', 'completed')
+     and ss.remaining_tasks <> c.n;
+
+  return query
+  select format('step %s (%s) has %s tasks, initial_tasks %s', ss.step_slug, ss.status, c.n, ss.initial_tasks)
+    from pgflow.step_states as ss
+    cross join lateral (select count(*) as n from pgflow.step_tasks as t
+                         where t.run_id = ss.run_id and t.step_slug = ss.step_slug) as c
+   where ss.run_id = v_run.run_id
+     and ((ss.status in ('started', 'completed') and c.n <> ss.initial_tasks)
+          or (ss.status = 'created' and c.n <> 0));
+
+  return query
+  select format('task %s/%s is queued but its message %s is not in the queue', t.step_slug, t.task_index, t.message_id)
+    from pgflow.step_tasks as t
+   where t.run_id = v_run.run_id and v_run.status = 'started' and t.status in ('queued', 'started')
+     and not t.message_id = any(v_queued);
+
+  return query
+  select format('task %s/%s is %s but its message %s is still in the queue', t.step_slug, t.task_index, t.status, t.message_id)
+    from pgflow.step_tasks as t
+   where t.run_id = v_run.run_id
+     and (t.status in ('completed', 'failed') or v_run.status <> 'started')
+     and t.message_id = any(v_queued);
+
+  return query
+  select format('run is completed but step %s is %s', ss.step_slug, ss.status)
+    from pgflow.step_states as ss
+   where ss.run_id = v_run.run_id and v_run.status = 'completed' and ss.status <> 'completed';
+
+  return query
+  select 'run is failed but no step failed'
+   where v_run.status = 'failed'
+     and not exists (select from pgflow.step_states as ss where ss.run_id = v_run.run_id and ss.status = 'failed');
+
+  return query
+  select format('step %s is %s while run is started, yet %s', ss.step_slug, ss.status, 'a step failed')
+    from pgflow.step_states as ss
+   where ss.run_id = v_run.run_id and v_run.status = 'started' and ss.status = 'failed';
+
+  return query
+  select format('step %s is started but task %s/%s is still queued with no message', t.step_slug, t.step_slug, t.task_index)
+    from pgflow.step_tasks as t
+   where t.run_id = v_run.run_id and t.message_id is null;
+end;
+$$;

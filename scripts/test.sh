@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs the checks against the throwaway cluster (make db) and the installed
+# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|ts
+# Every suite adds to one tally; the last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-${PGFLOW_PORT:-54329}} PGUSER=${PGUSER:-postgres}
+
+PASSED=0
+FAILED=0
+LOG_DIR=$(mktemp -d)
+trap 'rm -rf "$LOG_DIR"' EXIT
+
+tally() { # suite passed failed
+  PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3))
+  printf '== %s: %s passed, %s failed\n' "$1" "$2" "$3"
+}
+
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# A fresh database with the extension and the test tools in it.
+fresh_db() {
+  psql_q -d postgres -c "select 1" >/dev/null || { echo "the throwaway cluster is not running: make db"; exit 1; }
+  psql_q -d postgres -c "drop database if exists $1 with (force)" -c "create database $1" >/dev/null
+  psql_q -d "$1" -c "create extension pgflow cascade" -c "create extension pgtap" \
+    -c "create extension plpgsql_check" -c "create extension dblink" >/dev/null
+  psql_q -d "$1" -f scripts/test-helpers.sql >/dev/null
+}
+
+suite_pgtap() {
+  echo "== pgTAP (pg_prove tests-pgtap/)"
+  fresh_db pgflow_test
+  local out="$LOG_DIR/pgtap.out" ok notok rc
+  PGDATABASE=pgflow_test pg_prove --ext .sql -r -v tests-pgtap/ >"$out" 2>&1
+  rc=$?
+  ok=$(grep -cE '^ok [0-9]+' "$out")
+  notok=$(grep -cE '^not ok [0-9]+' "$out")
+  if [ "$rc" -ne 0 ] || [ "$notok" -ne 0 ]; then
+    grep -E '^(not ok|#|.*\.sql \.\.)' "$out" | grep -vE '^ok' | grep -B1 -A4 -E 'not ok|Dubious|Bad plan|ERROR|Parse' | head -80
+    tail -n 25 "$out"
+    [ "$notok" -eq 0 ] && notok=1   # a file that died without a failing assertion
+  else
+    tail -n 3 "$out"
+  fi
+  tally pgTAP "$ok" "$notok"
+}
+
+suite_isolation() {
+  echo "== isolation specs (pg_isolation_regress tests-isolation/)"
+  local specs regress bindir out ok failed
+  specs=$(cd tests-isolation/specs 2>/dev/null && ls *.spec 2>/dev/null | sed 's/\.spec$//')
+  if [ -z "$specs" ]; then tally isolation 0 0; return; fi
+  fresh_db pgflow_isolation
+  regress="$(pg_config --pkglibdir)/pgxs/src/test/isolation/pg_isolation_regress"
+  bindir="$(dirname "$regress")"
+  out="$LOG_DIR/isolation.out"
+  rm -rf output_iso
+  "$regress" --use-existing --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" --dbname=pgflow_isolation \
+    --bindir="$bindir" --inputdir=tests-isolation --outputdir=output_iso $specs >"$out" 2>&1
+  ok=$(grep -cE '^(ok|test) .* ok( |$)|^ok [0-9]+' "$out")
+  failed=$(grep -cE 'FAILED|failed \(' "$out")
+  cat "$out" | grep -E '^(ok|not ok|test )' || true
+  if [ "$failed" -ne 0 ]; then cat output_iso/regression.diffs 2>/dev/null | head -100; fi
+  tally isolation "$ok" "$failed"
+}
+
+suite_upgrade() {
+  echo "== upgrade and release checks (scripts/upgrade-test.sh)"
+  local out="$LOG_DIR/upgrade.out"
+  scripts/upgrade-test.sh >"$out" 2>&1
+  cat "$out"
+  tally upgrade "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
+}
+
+suite_ts() {
+  echo "== TypeScript (vitest, tsd)"
+  if [ ! -f client-ts/package.json ]; then tally ts 0 0; return; fi
+  local json="$LOG_DIR/vitest.json" passed failed
+  (cd client-ts && npm run -s build >"$LOG_DIR/build.out" 2>&1) || { cat "$LOG_DIR/build.out"; tally build 0 1; return; }
+  (cd client-ts && npx vitest run --reporter=default --reporter=json --outputFile="$json")
+  passed=$(node -e "const r=require('$json');console.log(r.numPassedTests)" 2>/dev/null || echo 0)
+  failed=$(node -e "const r=require('$json');console.log(r.numFailedTests + (r.numFailedTestSuites||0))" 2>/dev/null || echo 1)
+  tally vitest "$passed" "$failed"
+  local n
+  n=$(ls client-ts/test-d/*.test-d.ts 2>/dev/null | wc -l)
+  if (cd client-ts && npx tsd); then tally tsd "$n" 0; else tally tsd 0 "$n"; fi
+}
+
+case "${1:-all}" in
+  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_ts ;;
+  pgtap)     suite_pgtap ;;
+  isolation) suite_isolation ;;
+  upgrade)   suite_upgrade ;;
+  ts)        suite_ts ;;
+  *) echo "usage: $0 all|pgtap|isolation|upgrade|ts" >&2; exit 2 ;;
+esac
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]

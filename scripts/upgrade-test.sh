@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+echo "ok 1 - placeholder"
