@@ -59,6 +59,7 @@ check-frozen: $(DATA_built)
 # TARGET release: freeze the current version into extension/ (once per version)
 release: $(DATA_built)
 	@test ! -f extension/$(DATA_built) || { echo "extension/$(DATA_built) already released"; exit 1; }
+	mkdir -p extension
 	cp $(DATA_built) extension/$(DATA_built)
 
 # TARGET demo: an example flow end to end with the TypeScript worker

@@ -10,7 +10,15 @@ export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-${PGFLOW_PORT:-54329}} PGUSE
 PASSED=0
 FAILED=0
 LOG_DIR=$(mktemp -d)
-trap 'rm -rf "$LOG_DIR"' EXIT
+# Each run works in its own databases, so that runs side by side don't collide.
+RUN_TAG=$$
+cleanup() {
+  rm -rf "$LOG_DIR"
+  for db in pgflow_test_$RUN_TAG pgflow_isolation_$RUN_TAG; do
+    psql -X -q -d postgres -c "drop database if exists $db with (force)" >/dev/null 2>&1
+  done
+}
+trap cleanup EXIT
 
 tally() { # suite passed failed
   PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3))
@@ -30,9 +38,11 @@ fresh_db() {
 
 suite_pgtap() {
   echo "== pgTAP (pg_prove tests-pgtap/)"
-  fresh_db pgflow_test
+  fresh_db pgflow_test_$RUN_TAG
+  # pgflow_test stays behind for running single files by hand (when nobody uses it).
+  if psql_q -d postgres -c "drop database if exists pgflow_test" >/dev/null 2>&1; then fresh_db pgflow_test; fi
   local out="$LOG_DIR/pgtap.out" ok notok rc
-  PGDATABASE=pgflow_test pg_prove --ext .sql -r -v tests-pgtap/ >"$out" 2>&1
+  PGDATABASE=pgflow_test_$RUN_TAG pg_prove --ext .sql -r -v tests-pgtap/ >"$out" 2>&1
   rc=$?
   ok=$(grep -cE '^ok [0-9]+' "$out")
   notok=$(grep -cE '^not ok [0-9]+' "$out")
@@ -51,12 +61,11 @@ suite_isolation() {
   local specs regress bindir out ok failed
   specs=$(cd tests-isolation/specs 2>/dev/null && ls *.spec 2>/dev/null | sed 's/\.spec$//')
   if [ -z "$specs" ]; then tally isolation 0 0; return; fi
-  fresh_db pgflow_isolation
+  fresh_db pgflow_isolation_$RUN_TAG
   regress="$(pg_config --pkglibdir)/pgxs/src/test/isolation/pg_isolation_regress"
   bindir="$(dirname "$regress")"
   out="$LOG_DIR/isolation.out"
-  rm -rf output_iso
-  "$regress" --use-existing --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" --dbname=pgflow_isolation \
+  "$regress" --use-existing --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" --dbname=pgflow_isolation_$RUN_TAG \
     --bindir="$bindir" --inputdir=tests-isolation --outputdir=output_iso $specs >"$out" 2>&1
   ok=$(grep -cE '^(ok|test) .* ok( |$)|^ok [0-9]+' "$out")
   failed=$(grep -cE 'FAILED|failed \(' "$out")

@@ -1,2 +1,53 @@
 #!/usr/bin/env bash
-echo "ok 1 - placeholder"
+# Release discipline, as TAP-like lines ("ok N - ..." / "not ok N - ..."):
+#  - the build of the current version equals its frozen script, if released;
+#  - every frozen release installs;
+#  - from every older release: install it, seed a run in progress, ALTER
+#    EXTENSION pgflow UPDATE, and the catalog snapshot of the extension equals
+#    a fresh install's; the in-flight run then finishes; the pgTAP suite passes.
+set -uo pipefail
+shopt -s nullglob
+cd "$(dirname "$0")/.."
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-${PGFLOW_PORT:-54329}} PGUSER=${PGUSER:-postgres}
+
+n=0
+check() { # description, command...
+  local desc=$1; shift
+  n=$((n + 1))
+  if out=$("$@" 2>&1); then echo "ok $n - $desc"; else echo "not ok $n - $desc"; echo "$out" | sed 's/^/#   /' | head -40; fi
+}
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+dbs=()
+cleanup() { for d in "${dbs[@]}"; do psql_q -d postgres -c "drop database if exists $d with (force)" >/dev/null 2>&1; done; }
+trap cleanup EXIT
+new_db() { local d="$1_$$"; dbs+=("$d"); psql_q -d postgres -c "drop database if exists $d" -c "create database $d" >/dev/null; echo "$d"; }
+snapshot() { psql_q -At -d "$1" -f tests-upgrade/catalog_snapshot.sql; }
+
+current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" pgflow.control)
+check "the build of $current matches its frozen script, if released" make -s check-frozen
+
+fresh=$(new_db pgflow_up_fresh)
+check "a fresh install of $current works" psql_q -d "$fresh" -c "create extension pgflow cascade"
+snapshot "$fresh" > /tmp/pgflow-snapshot-fresh.$$
+check "the snapshot of a fresh install lists the engine's objects" \
+  bash -c "[ \$(grep -c '^function ' /tmp/pgflow-snapshot-fresh.$$) -ge 20 ]"
+
+for f in extension/pgflow--*.sql; do
+  v=${f#extension/pgflow--}; v=${v%.sql}
+  case "$v" in *--*) continue ;; esac          # upgrade scripts
+  db=$(new_db "pgflow_up_${v//./_}")
+  check "release $v installs" psql_q -d "$db" -c "create extension pgflow version '$v' cascade"
+  [ "$v" = "$current" ] && continue
+  check "a run in progress on $v" psql_q -d "$db" -f tests-upgrade/seed_inflight_run.sql
+  check "alter extension pgflow update from $v to $current" psql_q -d "$db" -c "alter extension pgflow update"
+  snapshot "$db" > /tmp/pgflow-snapshot-up.$$
+  check "upgraded from $v equals a fresh $current install" diff -u /tmp/pgflow-snapshot-fresh.$$ /tmp/pgflow-snapshot-up.$$
+  check "the run started on $v completes after the upgrade" \
+    bash -c "psql -X -q -At -v ON_ERROR_STOP=1 -d $db -f tests-upgrade/finish_inflight_run.sql | tail -n1 | grep -q '^completed '"
+  psql_q -d "$db" -c "create extension pgtap" -c "create extension plpgsql_check" -c "create extension dblink" >/dev/null
+  psql_q -d "$db" -f scripts/test-helpers.sql >/dev/null
+  check "the pgTAP suite passes on the database upgraded from $v" \
+    env PGDATABASE="$db" pg_prove --ext .sql -r tests-pgtap/
+done
+rm -f /tmp/pgflow-snapshot-*.$$
+echo "# $n checks"
