@@ -6,8 +6,10 @@
 --
 -- A task is startable when queued, or when started but its lease ran out
 -- (started_at + timeout + 2 s has passed: its worker died or hung, and the
--- message became visible again). So of two workers racing for one message
--- only the first starts it. Messages of finished tasks or of runs that are no
+-- message became visible again), which counts as a new attempt. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (fail_task), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
 -- longer running yield nothing. A message that belongs to no task at all is
 -- archived with a warning, so a stray message cannot come back forever.
 --
@@ -24,6 +26,7 @@ declare
   v_timeout integer;
   v_ids     bigint[];
   v_unknown bigint[];
+  v_expired record;
 begin
   if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
     raise exception using
@@ -44,6 +47,24 @@ begin
       hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
   end if;
 
+  -- Leases that ran out on the last attempt: fail those tasks (locking their
+  -- runs first, as complete_task does) before starting anything.
+  for v_expired in
+    select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and t.status = 'started'
+       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= now()
+       and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
+  loop
+    perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
+      format('timed out: no result within %s seconds, after %s attempts', v_expired.timeout + 2,
+             v_expired.attempts_count));
+  end loop;
+
   with started as (
     update pgflow.step_tasks as t
        set status = 'started',
@@ -58,7 +79,8 @@ begin
        and r.run_id = t.run_id and r.status = 'started'
        and (t.status = 'queued'
             or (t.status = 'started'
-                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= now()))
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= now()
+                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
     returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
               coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
   )
