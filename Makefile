@@ -26,7 +26,7 @@ $(DATA_built): $(sort $(wildcard sql/*.sql))
 	cat $^ > $@
 
 .PHONY: deps db db-stop db-status psql check-frozen release demo test \
-        test-pgtap test-isolation test-upgrade test-ts
+        test-pgtap test-isolation test-upgrade test-ts test-load
 
 # TARGET deps: install what is missing (Debian packages, pgmq, npm packages); idempotent
 deps:
@@ -71,6 +71,11 @@ demo: deps db
 test: deps db
 	@$(MAKE) --no-print-directory install >/dev/null
 	@scripts/test.sh all
+
+# TARGET test-load: 1000 runs on 8 concurrent SQL workers, then every invariant (make test runs 200)
+test-load: deps db
+	@$(MAKE) --no-print-directory install >/dev/null
+	@LOAD_RUNS=1000 scripts/test.sh load
 
 test-pgtap test-isolation test-upgrade test-ts: deps db
 	@$(MAKE) --no-print-directory install >/dev/null

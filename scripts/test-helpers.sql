@@ -189,3 +189,63 @@ begin
    where t.run_id = v_run.run_id and t.message_id is null;
 end;
 $$;
+
+-- work( flow_slugs, batch ): a worker in SQL, for load and fault tests. Run it
+-- with CALL (not inside a transaction): every start_tasks and every
+-- complete_task commits on its own, as with a real worker. Completes each task
+-- with outputs for the demo flows below, and records each accepted completion
+-- in pgflow_tests.completions in the same transaction (so a task completed
+-- twice would show). Returns when none of the flows has a started run left
+-- and at least until_runs runs exist.
+create table if not exists pgflow_tests.completions (
+  run_id     uuid    not null,
+  step_slug  text    not null,
+  task_index integer not null,
+  worker     integer not null,
+  at         timestamptz not null default clock_timestamp()
+);
+
+create or replace procedure pgflow_tests.work(flow_slugs text[], worker integer, batch integer default 10,
+                                             until_runs integer default 0)
+language plpgsql
+as $$
+declare
+  v_flow  text;
+  v_task  pgflow.step_task_record;
+  v_tasks pgflow.step_task_record[];
+  v_out   jsonb;
+  v_idle  integer := 0;
+  v_wid   uuid;
+begin
+  loop
+    v_tasks := '{}';
+    foreach v_flow in array flow_slugs loop
+      v_wid := pgflow_tests.worker_for(v_flow);
+      v_tasks := v_tasks || array(
+        select t from pgflow.start_tasks(v_flow, array(select m.msg_id from pgmq.read(v_flow, 30, batch) as m), v_wid) as t);
+    end loop;
+    commit;
+    if cardinality(v_tasks) = 0 then
+      exit when not exists (select from pgflow.runs as r where r.flow_slug = any(flow_slugs) and r.status = 'started')
+            and (select count(*) from pgflow.runs as r where r.flow_slug = any(flow_slugs)) >= until_runs;
+      v_idle := v_idle + 1;
+      perform pg_sleep(least(0.01 * v_idle, 0.2));
+      continue;
+    end if;
+    v_idle := 0;
+    foreach v_task in array v_tasks loop
+      -- outputs: a "seed" step gives an array to map over, map tasks double their element
+      v_out := case
+        when v_task.step_slug = 'seed' then (select jsonb_agg(i) from generate_series(1, 20) as i)
+        when jsonb_typeof(v_task.input) = 'number' then to_jsonb((v_task.input #>> '{}')::integer * 2)
+        else jsonb_build_object('step', v_task.step_slug)
+      end;
+      if exists (select from pgflow.complete_task(v_task.run_id, v_task.step_slug, v_task.task_index, v_out)) then
+        insert into pgflow_tests.completions (run_id, step_slug, task_index, worker)
+        values (v_task.run_id, v_task.step_slug, v_task.task_index, work.worker);
+      end if;
+      commit;
+    end loop;
+  end loop;
+end;
+$$;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the checks against the throwaway cluster (make db) and the installed
-# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|ts
+# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|load|ts
 # Every suite adds to one tally; the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -82,6 +82,14 @@ suite_upgrade() {
   tally upgrade "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
 }
 
+suite_load() {
+  echo "== load (scripts/load-test.sh ${LOAD_RUNS:-200} runs, 8 workers)"
+  local out="$LOG_DIR/load.out"
+  scripts/load-test.sh "${LOAD_RUNS:-200}" 8 >"$out" 2>&1
+  cat "$out"
+  tally load "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
+}
+
 suite_ts() {
   echo "== TypeScript (vitest, tsd)"
   if [ ! -f client-ts/package.json ]; then tally ts 0 0; return; fi
@@ -97,12 +105,13 @@ suite_ts() {
 }
 
 case "${1:-all}" in
-  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_ts ;;
+  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_load; suite_ts ;;
+  load)      suite_load ;;
   pgtap)     suite_pgtap ;;
   isolation) suite_isolation ;;
   upgrade)   suite_upgrade ;;
   ts)        suite_ts ;;
-  *) echo "usage: $0 all|pgtap|isolation|upgrade|ts" >&2; exit 2 ;;
+  *) echo "usage: $0 all|pgtap|isolation|upgrade|load|ts" >&2; exit 2 ;;
 esac
 
 echo "$PASSED passed, $FAILED failed"
