@@ -26,7 +26,7 @@ $(DATA_built): $(sort $(wildcard sql/*.sql))
 	cat $^ > $@
 
 .PHONY: deps db db-stop db-status psql check-frozen release demo test \
-        test-pgtap test-isolation test-upgrade test-ts test-load
+        test-pgtap test-isolation test-upgrade test-ts test-load test-faults
 
 # TARGET deps: install what is missing (Debian packages, pgmq, npm packages); idempotent
 deps:
@@ -76,6 +76,11 @@ test: deps db
 test-load: deps db
 	@$(MAKE) --no-print-directory install >/dev/null
 	@LOAD_RUNS=1000 scripts/test.sh load
+
+# TARGET test-faults: PostgreSQL restarted (fast, then immediate) under 100 running runs
+test-faults: deps db
+	@$(MAKE) --no-print-directory install >/dev/null
+	@scripts/test.sh faults
 
 test-pgtap test-isolation test-upgrade test-ts: deps db
 	@$(MAKE) --no-print-directory install >/dev/null

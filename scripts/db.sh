@@ -18,7 +18,7 @@ else
   as_pg() { "$@"; }
 fi
 
-# The data directory sits in .pg/ unless the server's user cannot reach the
+# The data directory ($PGFLOW_DATA, for a second cluster) sits in .pg/ unless the server's user cannot reach the
 # repository (a checkout under a private home), then in /var/tmp, named after it.
 datadir() {
   if as_pg test -x "$ROOT" 2>/dev/null && { [ "$(id -u)" -ne 0 ] || as_pg test -w "$ROOT" 2>/dev/null || chown postgres: "$ROOT"; } \
@@ -28,7 +28,7 @@ datadir() {
     echo "/var/tmp/pgflow-cluster-$(printf '%s' "$PWD" | md5sum | cut -c1-10)"
   fi
 }
-DATA=$(datadir)
+DATA=${PGFLOW_DATA:-$(datadir)}
 LOG="$DATA.log"
 
 running() { as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the checks against the throwaway cluster (make db) and the installed
-# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|load|ts
+# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|load|faults|ts
 # Every suite adds to one tally; the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -90,6 +90,14 @@ suite_load() {
   tally load "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
 }
 
+suite_faults() {
+  echo "== faults (scripts/fault-test.sh: restarts in the middle of 100 runs, on a cluster of its own)"
+  local out="$LOG_DIR/faults.out"
+  scripts/fault-test.sh 100 >"$out" 2>&1
+  grep -v NOTICE "$out"
+  tally faults "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
+}
+
 suite_ts() {
   echo "== TypeScript (vitest, tsd)"
   if [ ! -f client-ts/package.json ]; then tally ts 0 0; return; fi
@@ -105,13 +113,14 @@ suite_ts() {
 }
 
 case "${1:-all}" in
-  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_load; suite_ts ;;
+  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_load; suite_faults; suite_ts ;;
+  faults)    suite_faults ;;
   load)      suite_load ;;
   pgtap)     suite_pgtap ;;
   isolation) suite_isolation ;;
   upgrade)   suite_upgrade ;;
   ts)        suite_ts ;;
-  *) echo "usage: $0 all|pgtap|isolation|upgrade|load|ts" >&2; exit 2 ;;
+  *) echo "usage: $0 all|pgtap|isolation|upgrade|load|faults|ts" >&2; exit 2 ;;
 esac
 
 echo "$PASSED passed, $FAILED failed"

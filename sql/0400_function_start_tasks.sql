@@ -6,7 +6,10 @@
 --
 -- A task is startable when queued, or when started but its lease ran out
 -- (started_at + timeout + 2 s has passed: its worker died or hung, and the
--- message became visible again), which counts as a new attempt. So of two
+-- message became visible again), which counts as a new attempt. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
 -- workers racing for one message only the first starts it. A task whose lease
 -- ran out on its last attempt is not started again: it fails (fail_task), and
 -- with it its step and run. Messages of finished tasks or of runs that are no
@@ -57,7 +60,7 @@ begin
      where t.flow_slug = start_tasks.flow_slug
        and t.message_id = any(start_tasks.msg_ids)
        and t.status = 'started'
-       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= now()
+       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
        and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
   loop
     perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
@@ -79,7 +82,7 @@ begin
        and r.run_id = t.run_id and r.status = 'started'
        and (t.status = 'queued'
             or (t.status = 'started'
-                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= now()
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
                 and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
     returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
               coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Fault test: PostgreSQL stops (fast, then immediate: a crash) in the middle of
+# RUNS running runs worked by SQL workers; after the restart fresh workers go
+# on. Every run must complete, every task exactly once (each accepted
+# completion is recorded in the same transaction as complete_task), none stuck.
+# Runs on a cluster of its own (port 54339, data in .pg/faults), so it never
+# disturbs the main one.   scripts/fault-test.sh [RUNS]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-100}
+export PGFLOW_PORT=${FAULT_PORT:-54339}
+export PGFLOW_DATA=${FAULT_DATA:-$PWD/.pg/faults}
+export PGHOST=127.0.0.1 PGPORT=$PGFLOW_PORT PGUSER=postgres
+DB=pgflow_faults
+LOGS=$(mktemp -d)
+trap 'scripts/db.sh stop >/dev/null 2>&1; rm -rf "$LOGS"' EXIT
+q() { psql -X -At -d "$DB" -c "$1"; }
+
+if [ "$(id -u)" -eq 0 ]; then mkdir -p "$(dirname "$PGFLOW_DATA")"; chown postgres: "$(dirname "$PGFLOW_DATA")"; fi
+scripts/db.sh start >/dev/null || exit 1
+psql -X -q -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "create extension pgflow cascade" >/dev/null 2>&1
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f scripts/test-helpers.sql >/dev/null
+# timeout 1: a task whose worker died comes back after 3 s
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<'SQL'
+select pgflow.create_flow('faults', 5, 0, 1);
+select pgflow.add_step('faults', 'seed');
+select pgflow.add_step('faults', 'double', array['seed'], step_type => 'map');
+select pgflow.add_step('faults', 'a', array['seed']);
+select pgflow.add_step('faults', 'b', array['seed']);
+select pgflow.add_step('faults', 'join', array['double', 'a', 'b']);
+SQL
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "select count(*) from generate_series(1, $RUNS) as i, pgflow.start_flow('faults', jsonb_build_object('i', i))" >/dev/null
+
+workers() { # round
+  for w in 1 2 3 4; do
+    psql -X -q -d "$DB" -c "call pgflow_tests.work(array['faults'], $1$w, 5, $RUNS)" >"$LOGS/r$1w$w.log" 2>&1 &
+  done
+}
+n=0
+check() { n=$((n + 1)); if [ "$2" = "$3" ]; then echo "ok $n - $1 ($2)"; else echo "not ok $n - $1: got $2, expected $3"; fi; }
+
+expected_tasks=$((RUNS * 24))
+workers 1; sleep 1.5
+done_before_fast=$(q "select count(*) from pgflow_tests.completions")
+scripts/db.sh restart fast >/dev/null
+wait
+workers 2; sleep 1.5
+done_before_crash=$(q "select count(*) from pgflow_tests.completions")
+scripts/db.sh restart immediate >/dev/null
+wait
+start=$(date +%s)
+workers 3; wait
+secs=$(( $(date +%s) - start ))
+echo "# faults: $RUNS runs, $expected_tasks tasks; $done_before_fast completed before a fast shutdown, $done_before_crash before an immediate one; the rest in ${secs}s after"
+check "tasks were in flight at the fast shutdown" "$([ "$done_before_fast" -lt "$expected_tasks" ] && echo yes)" yes
+check "tasks were in flight at the crash" "$([ "$done_before_crash" -lt "$expected_tasks" ] && echo yes)" yes
+check "every run completed" "$(q "select count(*) from pgflow.runs where status = 'completed'")" "$RUNS"
+check "no run stuck" "$(q "select count(*) from pgflow.runs where status <> 'completed'")" 0
+check "every task completed" "$(q "select count(*) from pgflow.step_tasks where status = 'completed'")" "$expected_tasks"
+check "no task completed twice" \
+  "$(q "select count(*) from (select 1 from pgflow_tests.completions group by run_id, step_slug, task_index having count(*) > 1) as d")" 0
+check "completions recorded = tasks" "$(q "select count(*) from pgflow_tests.completions")" "$expected_tasks"
+check "invariants hold for every run" "$(q "select count(*) from pgflow.runs as r, pgflow_tests.invariants(r.run_id)")" 0
+echo "# tasks retried after losing their worker: $(q "select count(*) from pgflow.step_tasks where attempts_count > 1")"
