@@ -1,11 +1,13 @@
 
 -- calculate_retry_delay( base_delay, attempts_count )
 -- Exponential backoff: floor(base_delay * 2^attempts_count) seconds, capped at
--- the largest integer so that a long retry chain cannot overflow.
+-- the largest integer so that a long retry chain cannot overflow. Null in,
+-- null out.
 create function pgflow.calculate_retry_delay(base_delay numeric, attempts_count integer)
 returns integer
 language sql
 immutable
+strict
 parallel safe
 set search_path = ''
 as $$

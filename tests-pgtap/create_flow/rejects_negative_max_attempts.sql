@@ -1,0 +1,10 @@
+begin;
+select plan(3);
+
+select throws_ok($$ select pgflow.create_flow('cf_neg_ma', -1) $$,
+  '22023', 'max_attempts must be at least 0, got -1', 'max_attempts -1 is refused');
+select is_empty($$ select 1 from pgflow.flows where flow_slug = 'cf_neg_ma' $$, 'no flow row was created');
+select is_empty($$ select 1 from pgmq.meta where queue_name = 'cf_neg_ma' $$, 'no queue was created');
+
+select * from finish();
+rollback;

@@ -1,0 +1,36 @@
+begin;
+select plan(17);
+
+-- Every public function of the API, with its exact argument types.
+select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
+select has_function('pgflow', 'calculate_retry_delay', array['numeric', 'integer'], 'calculate_retry_delay(numeric, integer)');
+select has_function('pgflow', 'create_flow', array['text', 'integer', 'integer', 'integer'],
+  'create_flow(text, integer, integer, integer)');
+select has_function('pgflow', 'add_step',
+  array['text', 'text', 'text[]', 'integer', 'integer', 'integer', 'integer', 'text'],
+  'add_step(text, text, text[], integer, integer, integer, integer, text): with dependencies');
+select has_function('pgflow', 'add_step',
+  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text'],
+  'add_step(text, text, integer, integer, integer, integer, text): without dependencies');
+select has_function('pgflow', 'start_flow', array['text', 'jsonb', 'uuid'], 'start_flow(text, jsonb, uuid)');
+select has_function('pgflow', 'start_flow_with_states', array['text', 'jsonb', 'uuid'], 'start_flow_with_states(text, jsonb, uuid)');
+select has_function('pgflow', 'get_run_with_states', array['uuid'], 'get_run_with_states(uuid)');
+select has_function('pgflow', 'start_tasks', array['text', 'bigint[]', 'uuid'], 'start_tasks(text, bigint[], uuid)');
+select has_function('pgflow', 'complete_task', array['uuid', 'text', 'integer', 'jsonb'], 'complete_task(uuid, text, integer, jsonb)');
+select has_function('pgflow', 'fail_task', array['uuid', 'text', 'integer', 'text'], 'fail_task(uuid, text, integer, text)');
+select has_function('pgflow', 'set_vt_batch', array['text', 'bigint[]', 'integer[]'], 'set_vt_batch(text, bigint[], integer[])');
+select has_function('pgflow', 'register_worker', array['uuid', 'text', 'text'], 'register_worker(uuid, text, text)');
+select has_function('pgflow', 'heartbeat_worker', array['uuid'], 'heartbeat_worker(uuid)');
+select has_function('pgflow', 'stop_worker', array['uuid'], 'stop_worker(uuid)');
+select is((select count(*)::integer from pg_proc where pronamespace = 'pgflow'::regnamespace and proname = 'add_step'),
+  2, 'add_step has exactly two overloads');
+select is_empty($$ select p.oid::regprocedure from pg_proc as p
+                    where p.pronamespace = 'pgflow'::regnamespace and p.proname !~ '^_'
+                      and p.proname not in ('is_valid_slug', 'calculate_retry_delay', 'create_flow', 'add_step',
+                                            'start_flow', 'start_flow_with_states', 'get_run_with_states',
+                                            'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
+                                            'register_worker', 'heartbeat_worker', 'stop_worker') $$,
+  'no other public function (internal ones start with _)');
+
+select * from finish();
+rollback;
