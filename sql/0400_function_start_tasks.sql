@@ -6,7 +6,9 @@
 --
 -- A task is startable when queued, or when started but its lease ran out
 -- (started_at + timeout + 2 s has passed: its worker died or hung, and the
--- message became visible again), which counts as a new attempt. The lease is
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
 -- checked against the clock, not the transaction's start: pgmq.read compares
 -- visibility with the clock, and a reader whose transaction began just before
 -- the message came back must still take it over rather than hide it again. So of two
@@ -68,22 +70,34 @@ begin
              v_expired.attempts_count));
   end loop;
 
-  with started as (
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  with candidates as (
+    select t.run_id, t.step_slug, t.task_index
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and r.status = 'started'
+       and (t.status = 'queued'
+            or (t.status = 'started'
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       for update of t skip locked
+  ), started as (
     update pgflow.step_tasks as t
        set status = 'started',
            attempts_count = t.attempts_count + 1,
            started_at = now(),
            last_worker_id = start_tasks.worker_id
-      from pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
-     where t.flow_slug = start_tasks.flow_slug
-       and t.message_id = any(start_tasks.msg_ids)
+      from candidates as c, pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+     where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
        and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
        and f.flow_slug = t.flow_slug
-       and r.run_id = t.run_id and r.status = 'started'
-       and (t.status = 'queued'
-            or (t.status = 'started'
-                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
-                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       and r.run_id = t.run_id
     returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
               coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
   )
