@@ -1,0 +1,118 @@
+// Runtime checks for flow definitions. They mirror the SQL side
+// (pgflow._assert_slug, pgflow._assert_option, pgflow.add_step) so a definition
+// that passes here is accepted by the database, and plain-JS callers get the
+// same errors that the types give TypeScript callers.
+
+/**
+ * Thrown by `new Flow()`, `.step()` and `.map()` when a definition breaks a rule.
+ *
+ * @example
+ * try { new Flow({ slug: '1bad' }) } catch (e) { if (e instanceof FlowDefinitionError) console.error(e.message) }
+ */
+export class FlowDefinitionError extends Error {
+  override name = 'FlowDefinitionError';
+}
+
+export const SLUG_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export const MAX_SLUG_LENGTH = 128;
+// pgmq names a queue after the flow and limits queue names to 47 characters.
+export const MAX_FLOW_SLUG_LENGTH = 47;
+export const MAX_INT = 2147483647;
+
+type Kind = 'flow' | 'step';
+
+/** Shows a user value in an error message: strings quoted, the rest as written. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  if (typeof value === 'function') return 'a function';
+  if (value !== null && typeof value === 'object') {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
+}
+
+export function assertSlug(kind: Kind, slug: unknown): asserts slug is string {
+  const max = kind === 'flow' ? MAX_FLOW_SLUG_LENGTH : MAX_SLUG_LENGTH;
+  if (slug === 'run') {
+    throw new FlowDefinitionError(
+      `${kind} slug "run" is reserved: task inputs keep the flow input under "run"`,
+    );
+  }
+  if (typeof slug !== 'string' || !SLUG_PATTERN.test(slug) || slug.length > max) {
+    throw new FlowDefinitionError(
+      `invalid ${kind} slug ${show(slug)}: must match ${SLUG_PATTERN.source} and be at most ${max} characters`,
+    );
+  }
+}
+
+const MINIMUMS = { maxAttempts: 0, baseDelay: 0, timeout: 1, startDelay: 0 } as const;
+export type OptionName = keyof typeof MINIMUMS;
+export const FLOW_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout'] as const;
+export const STEP_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout', 'startDelay'] as const;
+
+/**
+ * Picks the options that were set out of `raw`, checking each; any other key
+ * except those in `allowedExtra` is rejected so that typos do not pass silently.
+ */
+export function pickOptions<N extends OptionName>(
+  owner: string,
+  raw: Record<string, unknown>,
+  names: readonly N[],
+  allowedExtra: readonly string[],
+): { [K in N]?: number } {
+  const picked: { [K in N]?: number } = {};
+  for (const key of Object.keys(raw)) {
+    if (!(names as readonly string[]).includes(key) && !allowedExtra.includes(key)) {
+      throw new FlowDefinitionError(`unknown option ${show(key)} for ${owner}`);
+    }
+  }
+  for (const name of names) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    const min = MINIMUMS[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_INT) {
+      throw new FlowDefinitionError(
+        `invalid ${name} ${show(value)} for ${owner}: must be an integer between ${min} and ${MAX_INT}`,
+      );
+    }
+    picked[name] = value;
+  }
+  return picked;
+}
+
+/** Checks a step's dependency list against the steps defined before it. */
+export function assertDependencies(
+  stepSlug: string,
+  deps: unknown,
+  known: ReadonlySet<string>,
+): asserts deps is string[] {
+  if (!Array.isArray(deps)) {
+    throw new FlowDefinitionError(
+      `dependsOn of step "${stepSlug}" must be an array of step slugs, got ${show(deps)}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const dep of deps) {
+    if (typeof dep !== 'string') {
+      throw new FlowDefinitionError(
+        `step "${stepSlug}" has a dependency that is not a step slug: ${show(dep)}`,
+      );
+    }
+    if (dep === stepSlug) {
+      throw new FlowDefinitionError(`step "${stepSlug}" cannot depend on itself`);
+    }
+    if (!known.has(dep)) {
+      throw new FlowDefinitionError(`step "${stepSlug}" depends on unknown step ${show(dep)}`);
+    }
+    if (seen.has(dep)) {
+      throw new FlowDefinitionError(`step "${stepSlug}" lists dependency ${show(dep)} twice`);
+    }
+    seen.add(dep);
+  }
+}

@@ -1,0 +1,194 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileFlow } from '../src/index.js';
+import * as fixtures from './fixtures/flows.js';
+
+// Runs the built CLI (test/global-setup.ts builds dist/ first).
+const root = fileURLToPath(new URL('..', import.meta.url));
+const main = join(root, 'dist/cli/main.js');
+const fixture = (name: string) => join(root, 'test/fixtures', name);
+
+function pgflow(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, [main, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgflow-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const MIGRATION = /^\d{14}_create_[a-zA-Z0-9_]+\.sql$/;
+
+describe('pgflow compile', () => {
+  it('writes one migration per exported flow, each flow once, and prints the paths', () => {
+    const out = tempDir();
+    const before = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+    const r = pgflow(['compile', fixture('flows.ts'), '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(f).toMatch(MIGRATION);
+    const [nums, orders] = files as [string, string];
+    expect(nums.endsWith('_create_nums.sql')).toBe(true);
+    expect(orders.endsWith('_create_orders.sql')).toBe(true);
+    expect(nums.slice(0, 14) >= before).toBe(true);
+    // The default export comes first.
+    expect(r.stdout).toBe(`${join(out, orders)}\n${join(out, nums)}\n`);
+    expect(readFileSync(join(out, orders), 'utf8')).toBe(compileFlow(fixtures.orders));
+    expect(readFileSync(join(out, nums), 'utf8')).toBe(compileFlow(fixtures.nums));
+  });
+
+  it('compiles only the export named by --export', () => {
+    const out = tempDir();
+    const r = pgflow(['compile', fixture('flows.ts'), '--export', 'nums', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out)).toEqual([expect.stringMatching(/^\d{14}_create_nums\.sql$/)]);
+    const byDefault = pgflow(['compile', fixture('flows.ts'), '-e', 'default', '-o', out]);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stdout).toMatch(/_create_orders\.sql\n$/);
+  });
+
+  it('writes to ./migrations by default, relative paths resolved from the working directory', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'flow.mjs'), `export { nums as default } from ${JSON.stringify(fixture('flows.ts'))};\n`);
+    const r = pgflow(['compile', 'flow.mjs'], cwd);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^migrations\/\d{14}_create_nums\.sql\n$/);
+    expect(readdirSync(join(cwd, 'migrations'))).toHaveLength(1);
+  });
+
+  it('compiles the example, which imports the package by name', () => {
+    const out = tempDir();
+    const r = pgflow(['compile', 'examples/diamond.ts', '--out', out]);
+    expect(r.stderr).toBe('');
+    const [file] = readdirSync(out);
+    expect(file).toMatch(/^\d{14}_create_diamond\.sql$/);
+    expect(readFileSync(join(out, file!), 'utf8')).toContain(
+      "select pgflow.add_step('diamond', 'square', deps_slugs => array['seed']::text[], step_type => 'map');",
+    );
+  });
+});
+
+describe('pgflow inspect', () => {
+  it('prints the manifest and the DAG of the diamond example', () => {
+    const r = pgflow(['inspect', 'examples/diamond.ts', '--export', 'diamond']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`flow diamond
+  options: maxAttempts=3 timeout=30
+
+steps (5):
+  slug           type    depends on  options
+  seed           single  -           -
+  square         map     seed        -
+  sum            single  square      -
+  label          single  seed        -
+  report (leaf)  single  sum, label  maxAttempts=1
+
+dag ([x] single step, {x} map step):
+  0: [seed]
+    |
+  1: {square}  [label]
+    |
+  2: [sum]
+    |
+  3: [report]
+
+edges:
+  seed --> square  (one task per element)
+  square --> sum
+  seed --> label
+  sum --> report
+  label --> report
+`);
+  });
+
+  it('shows every exported flow, and a root map over the run input', () => {
+    const r = pgflow(['inspect', fixture('flows.ts')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`flow orders
+  options: maxAttempts=5
+
+steps (3):
+  slug          type    depends on  options
+  load          single  -           -
+  price         map     load        timeout=10
+  total (leaf)  single  price       -
+
+dag ([x] single step, {x} map step):
+  0: [load]
+    |
+  1: {price}
+    |
+  2: [total]
+
+edges:
+  load --> price  (one task per element)
+  price --> total
+
+flow nums
+  options: -
+
+steps (1):
+  slug           type  depends on   options
+  double (leaf)  map   (run input)  -
+
+dag ([x] single step, {x} map step):
+  0: {double}
+
+edges:
+  (run input) --> double  (one task per element)
+`);
+  });
+});
+
+describe('pgflow errors', () => {
+  it('prints help', () => {
+    const r = pgflow(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: pgflow <command>/);
+    expect(r.stdout).toContain('compile <flow-file> [--out <dir>] [--export <name>]');
+    expect(r.stdout).toContain('inspect <flow-file> [--export <name>]');
+  });
+
+  it.each([
+    [[], /^$/],
+    [['deploy', 'x.ts'], /^pgflow: unknown command "deploy"\nrun 'pgflow --help' for usage\n$/],
+    [['compile'], /^pgflow: compile needs a flow file\n/],
+    [['compile', 'nope.ts'], /^pgflow: cannot find flow file nope\.ts\n/],
+    [['inspect', 'test/fixtures/no-flows.ts'], /^pgflow: test\/fixtures\/no-flows\.ts exports no Flow \(exports: answer\)\n/],
+    [
+      ['inspect', 'test/fixtures/flows.ts', '--export', 'notAFlow'],
+      /^pgflow: test\/fixtures\/flows\.ts has no Flow export named "notAFlow" \(Flow exports: default, nums, orders\)\n/,
+    ],
+    [['compile', 'test/fixtures/invalid-flow.ts'], /^pgflow: step "load" depends on unknown step "extract"\n$/],
+    [['compile', 'x.ts', '--bogus'], /^pgflow: Unknown option '--bogus'/],
+    [['inspect', 'x.ts', '--out', 'dir'], /^pgflow: --out applies to compile only\n/],
+  ])('exits 1 for %j', (args, stderr) => {
+    const r = pgflow(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(stderr);
+  });
+
+  it('never overwrites an existing migration', () => {
+    const out = tempDir();
+    const first = pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]);
+    const path = first.stdout.trim();
+    writeFileSync(path, '-- applied already\n');
+    // Same second: same name. A later second gets a new file, which is fine.
+    const again = pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]);
+    expect(readFileSync(path, 'utf8')).toBe('-- applied already\n');
+    if (again.stdout.trim() === '') expect(again.stderr).toMatch(/EEXIST/);
+  });
+});

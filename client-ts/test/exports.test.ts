@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { expect, it } from 'vitest';
+import * as pgflow from '../src/index.js';
+
+// Adding an export is an API decision: update these lists on purpose.
+it('exports exactly the public runtime API', () => {
+  expect(Object.keys(pgflow).sort()).toEqual(['Flow', 'FlowDefinitionError', 'compileFlow', 'quoteLiteral']);
+});
+
+it('exports exactly the public types', () => {
+  const file = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+  const program = ts.createProgram([file], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+  expect(checker.getExportsOfModule(module).map((s) => s.name).sort()).toEqual([
+    'Flow',
+    'FlowConfig',
+    'FlowDefinitionError',
+    'FlowInput',
+    'FlowOptions',
+    'FlowOutput',
+    'Json',
+    'StepContext',
+    'StepDefinition',
+    'StepInput',
+    'StepOptions',
+    'StepOutput',
+    'compileFlow',
+    'quoteLiteral',
+  ]);
+});

@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // Examples import the package by name; in tests that is the source.
+    alias: { pgflow: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The CLI tests run the built dist/cli/main.js.
+    globalSetup: ['test/global-setup.ts'],
+  },
+});
