@@ -26,7 +26,7 @@ $(DATA_built): $(sort $(wildcard sql/*.sql))
 	cat $^ > $@
 
 .PHONY: deps db db-stop db-status psql check-frozen release demo test \
-        test-pgtap test-isolation test-upgrade test-ts test-load test-faults
+        test-pgtap test-isolation test-upgrade test-ts test-load test-faults bench
 
 # TARGET deps: install what is missing (Debian packages, pgmq, npm packages); idempotent
 deps:
@@ -81,6 +81,11 @@ test-load: deps db
 test-faults: deps db
 	@$(MAKE) --no-print-directory install >/dev/null
 	@scripts/test.sh faults
+
+# TARGET bench: ours vs upstream pgflow 0.8.1 on the throwaway cluster; one table, raw numbers in bench-results/ (BENCH_SCALE=0.2 for a smoke run)
+bench: deps db
+	@$(MAKE) --no-print-directory install >/dev/null
+	@scripts/bench.sh
 
 test-pgtap test-isolation test-upgrade test-ts: deps db
 	@$(MAKE) --no-print-directory install >/dev/null

@@ -1,0 +1,624 @@
+#!/usr/bin/env node
+// pgflow benchmark: our extension (database bench_ours) against upstream
+// @pgflow/core 0.8.1 (database bench_upstream), same server, same run.
+//
+//   node client-ts/bench/bench.mjs          (normally through scripts/bench.sh)
+//
+// Env: PGHOST PGPORT PGUSER (default 127.0.0.1 54329 postgres)
+//      BENCH_SCALE=0.2                 shrink every size (smoke run)
+//      BENCH_UPSTREAM_MIGRATIONS=dir   upstream's .sql migrations (scripts/bench.sh fetches them)
+//      BENCH_UPSTREAM_UNAVAILABLE=why  skip upstream, print why
+//      PGBENCH=path                    pgbench binary for L2
+//      BENCH_KEEP_DB=1                 keep bench_ours and bench_upstream afterwards (dropped otherwise)
+//      BENCH_TIMEOUT_S=120             give up on one workload after this long (counted as an error)
+//      BENCH_REPEAT=3                  repeats of every workload (1 when BENCH_SCALE < 1); the table
+//                                      shows the median, the JSON every repeat. Repeats alternate which
+//                                      engine goes first.
+//
+// Prints one table and writes the raw numbers to bench-results/<timestamp>.json.
+// Every error, deadlock (40P01), serialization failure (40001) and retry is
+// counted and printed with the SQL that failed; a worker retries a call that
+// hit a deadlock or a serialization failure.
+
+import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+
+async function loadPostgres() {
+  try {
+    return (await import('postgres')).default;
+  } catch (e) {
+    if (process.env.BENCH_POSTGRES_MODULE) {
+      return (await import(pathToFileURL(process.env.BENCH_POSTGRES_MODULE).href)).default;
+    }
+    console.error('bench: the `postgres` npm package is missing from client-ts/node_modules (run `make deps`)');
+    process.exit(2);
+  }
+}
+const postgres = await loadPostgres();
+
+// ---------------------------------------------------------------- config
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+if (!(SCALE > 0)) throw new Error(`BENCH_SCALE must be > 0, got ${process.env.BENCH_SCALE}`);
+const sz = (x, min = 1) => Math.max(min, Math.round(x * SCALE));
+const CFG = {
+  scale: SCALE,
+  w1: { runs: sz(200, 2), steps: 10, concurrency: [1, 4, 8], batch: 10 },
+  w2: { runs: sz(20, 1), width: 50, concurrency: 4, batch: 10 },
+  w3: { elements: sz(1000, 10), concurrency: 4, batch: 10 },
+  w4: { perLoop: sz(250, 5), steps: 10, concurrency: [1, 4] },
+  l1: { seconds: Math.max(1, 5 * SCALE), concurrency: 4 },
+  l2: { seconds: Math.max(2, Math.round(10 * SCALE)), clients: 4, threads: 2 },
+  repeat: Math.max(1, Number(process.env.BENCH_REPEAT ?? (SCALE < 1 ? 1 : 3))),
+  readVt: 30,
+  timeoutS: Number(process.env.BENCH_TIMEOUT_S ?? 120),
+};
+const CONN = {
+  host: process.env.PGHOST || '127.0.0.1',
+  port: Number(process.env.PGPORT || 54329),
+  user: process.env.PGUSER || 'postgres',
+};
+const PGBENCH = process.env.PGBENCH || 'pgbench';
+
+// ---------------------------------------------------------------- helpers
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const P = { prepare: true };
+const connect = (database, extra = {}) =>
+  postgres({ ...CONN, database, max: 1, idle_timeout: 0, connect_timeout: 10, onnotice: () => {}, ...extra });
+
+function median(xs) {
+  const s = xs.filter((x) => x != null && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+function summarize(xs) {
+  if (!xs.length) return { n: 0, mean: null, p50: null, p95: null, max: null };
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { n: s.length, mean: s.reduce((a, b) => a + b, 0) / s.length, p50: q(0.5), p95: q(0.95), max: s[s.length - 1] };
+}
+
+// Per-engine error bookkeeping: nothing is hidden.
+function newCounters() {
+  return { errors: 0, deadlocks: 0, serialization: 0, retries: 0, notices: 0, noopCompletes: 0, emptyReads: 0, readNotStarted: 0, failures: new Map() };
+}
+function record(ctr, where, sqlText, e) {
+  const key = `${where}|${sqlText}|${e.code ?? '-'}|${e.message}`;
+  const f = ctr.failures.get(key) ?? { where, sql: sqlText, sqlstate: e.code ?? null, message: e.message, count: 0 };
+  f.count++;
+  ctr.failures.set(key, f);
+}
+// Runs one SQL call; a deadlock or serialization failure rolls the call back, so it is retried (and counted).
+async function call(ctr, where, conn, sqlText, params) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await conn.unsafe(sqlText, params, P);
+    } catch (e) {
+      const retryable = e.code === '40P01' || e.code === '40001';
+      record(ctr, where, sqlText, e);
+      if (retryable) {
+        if (e.code === '40P01') ctr.deadlocks++;
+        else ctr.serialization++;
+        if (attempt < 20) {
+          ctr.retries++;
+          await sleep(1 + Math.random() * 5);
+          continue;
+        }
+      }
+      ctr.errors++;
+      return null;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- SQL (identical for both engines)
+const SQL = {
+  read: 'select msg_id from pgmq.read($1, $2, $3)',
+  startTasks: 'select run_id, step_slug, task_index from pgflow.start_tasks($1, $2::text::bigint[], $3::uuid)',
+  completeTask: 'select 1 as ok from pgflow.complete_task($1::uuid, $2, $3, $4::text::jsonb)',
+  startFlow: 'select run_id from pgflow.start_flow($1, $2::text::jsonb)',
+  createFlow: 'select 1 from pgflow.create_flow($1, 3, 1, 60)',
+  addRoot: 'select 1 from pgflow.add_step($1, $2)',
+  addDeps: "select 1 from pgflow.add_step($1, $2, string_to_array($3, ','))",
+  addRootMap: "select 1 from pgflow.add_step($1, $2, step_type => 'map')",
+  truncate: 'truncate pgflow.step_tasks, pgflow.step_states, pgflow.runs, pgflow.workers cascade',
+  l1send: "select pgmq.send($1, $2::text::jsonb) as msg_id",
+  l1read: 'select msg_id from pgmq.read($1, 30, 1)',
+  l1archive: 'select pgmq.archive($1, $2::bigint) as ok',
+};
+
+// ---------------------------------------------------------------- engines
+// Upstream is a Supabase project's migrations: on plain PostgreSQL its functions
+// call realtime.send(), which only Supabase has. A no-op stub stands in for it
+// (events are not part of what is measured: ours sends pg_notify in the same places).
+const REALTIME_STUB = `
+create schema if not exists realtime;
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void language sql as 'select null::void';`;
+
+const engines = [
+  {
+    name: 'ours',
+    db: 'bench_ours',
+    async install(sql) {
+      await sql.unsafe('create extension pgflow cascade').simple();
+      const [v] = await sql.unsafe("select extversion from pg_extension where extname = 'pgflow'");
+      // Which build of the engine ran: the source of its functions, hashed.
+      const [h] = await sql.unsafe(`select left(md5(string_agg(p.prosrc, '' order by p.proname, p.oid::regprocedure::text)), 10) as h
+                                      from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'pgflow'`);
+      return { version: v.extversion, functionsMd5: h.h, git: process.env.BENCH_GIT ?? null, adjustments: [] };
+    },
+    registerWorker: (conn, wid, flow) =>
+      conn.unsafe('select 1 from pgflow.register_worker($1::uuid, $2, $3)', [wid, flow, 'bench'], P),
+  },
+  {
+    name: 'upstream',
+    db: 'bench_upstream',
+    async install(sql) {
+      if (process.env.BENCH_UPSTREAM_UNAVAILABLE) throw new Error(process.env.BENCH_UPSTREAM_UNAVAILABLE);
+      const dir = process.env.BENCH_UPSTREAM_MIGRATIONS;
+      if (!dir) throw new Error('BENCH_UPSTREAM_MIGRATIONS not set (run through scripts/bench.sh)');
+      const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+      if (!files.length) throw new Error(`no .sql migrations in ${dir}`);
+      await sql.unsafe(REALTIME_STUB).simple();
+      for (const f of files) {
+        try {
+          await sql.unsafe(readFileSync(path.join(dir, f), 'utf8')).simple();
+        } catch (e) {
+          throw new Error(`migration ${f} failed on PostgreSQL ${await serverVersion(sql)}: ${e.code} ${e.message}`);
+        }
+      }
+      const [m] = await sql.unsafe("select extversion from pg_extension where extname = 'pgmq'");
+      return {
+        version: '0.8.1',
+        migrations: files,
+        pgmq: m?.extversion,
+        adjustments: ['no-op stub realtime.send(jsonb, text, text, boolean) in schema realtime (Supabase-only); migrations applied unmodified, in file-name order'],
+      };
+    },
+    registerWorker: (conn, wid, flow) =>
+      conn.unsafe('insert into pgflow.workers (worker_id, queue_name, function_name) values ($1::uuid, $2, $3)', [wid, flow, 'bench'], P),
+  },
+];
+
+async function serverVersion(sql) {
+  const [r] = await sql.unsafe('show server_version');
+  return r.server_version;
+}
+
+async function recreateDb(name) {
+  const admin = connect('postgres');
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+// ---------------------------------------------------------------- flows
+async function defineLinear(sql, flow, steps) {
+  await sql.unsafe(SQL.createFlow, [flow], P);
+  for (let i = 1; i <= steps; i++) {
+    const s = `s${String(i).padStart(2, '0')}`;
+    if (i === 1) await sql.unsafe(SQL.addRoot, [flow, s], P);
+    else await sql.unsafe(SQL.addDeps, [flow, s, `s${String(i - 1).padStart(2, '0')}`], P);
+  }
+}
+async function defineFan(sql, flow, width) {
+  await sql.unsafe(SQL.createFlow, [flow], P);
+  await sql.unsafe(SQL.addRoot, [flow, 'root'], P);
+  const mids = [];
+  for (let i = 1; i <= width; i++) {
+    const s = `p${String(i).padStart(2, '0')}`;
+    mids.push(s);
+    await sql.unsafe(SQL.addDeps, [flow, s, 'root'], P);
+  }
+  await sql.unsafe(SQL.addDeps, [flow, 'join', mids.join(',')], P);
+}
+async function defineMap(sql, flow) {
+  await sql.unsafe(SQL.createFlow, [flow], P);
+  await sql.unsafe(SQL.addRootMap, [flow, 'm'], P);
+}
+
+// A clean slate for each workload: runtime tables emptied, a fresh flow (and queue).
+async function freshState(sql) {
+  await sql.unsafe(SQL.truncate);
+}
+
+// ---------------------------------------------------------------- drivers
+// C worker loops, each on its own connection: read up to `batch` messages,
+// start_tasks, complete_task('{}') for each task, until `expected` tasks completed.
+async function driveWorkers(eng, ctr, flow, concurrency, batch, expected) {
+  const conns = Array.from({ length: concurrency }, () => connect(eng.db));
+  const lat = { start: [], complete: [] };
+  const shared = { completed: 0, started: 0, read: 0, done: false, timedOut: false };
+  try {
+    const wids = [];
+    for (const c of conns) {
+      const wid = randomUUID();
+      await eng.registerWorker(c, wid, flow);
+      wids.push(wid);
+    }
+    const deadline = Date.now() + CFG.timeoutS * 1000;
+    const t0 = performance.now();
+    await Promise.all(conns.map(async (conn, i) => {
+      const wid = wids[i];
+      while (!shared.done) {
+        if (Date.now() > deadline) { shared.timedOut = true; shared.done = true; break; }
+        const msgs = await call(ctr, 'read', conn, SQL.read, [flow, CFG.readVt, batch]);
+        if (!msgs || msgs.length === 0) { ctr.emptyReads++; await sleep(2); continue; }
+        shared.read += msgs.length;
+        const ids = `{${msgs.map((m) => m.msg_id).join(',')}}`;
+        let t = performance.now();
+        const tasks = await call(ctr, 'start_tasks', conn, SQL.startTasks, [flow, ids, wid]);
+        lat.start.push(performance.now() - t);
+        if (!tasks) continue;
+        shared.started += tasks.length;
+        for (const task of tasks) {
+          t = performance.now();
+          const r = await call(ctr, 'complete_task', conn, SQL.completeTask, [task.run_id, task.step_slug, task.task_index, '{}']);
+          lat.complete.push(performance.now() - t);
+          if (r && r.length) shared.completed++;
+          else if (r) ctr.noopCompletes++;
+          if (shared.completed >= expected) shared.done = true;
+        }
+      }
+    }));
+    const seconds = (performance.now() - t0) / 1000;
+    if (shared.timedOut) {
+      record(ctr, 'workload', `flow ${flow}`, { code: null, message: `timeout after ${CFG.timeoutS}s: ${shared.completed} of ${expected} tasks completed` });
+      ctr.errors++;
+    }
+    ctr.readNotStarted += shared.read - shared.started;
+    return { seconds, completed: shared.completed, started: shared.started, msgsRead: shared.read, expected, incomplete: shared.completed < expected, tasksPerSec: shared.completed / seconds, latency: { start_tasks: summarize(lat.start), complete_task: summarize(lat.complete) } };
+  } finally {
+    await Promise.all(conns.map((c) => c.end()));
+  }
+}
+
+// Checks what the database says once the workers stopped: every run completed.
+async function verifyRuns(sql, ctr, flow, expectedRuns) {
+  const [r] = await sql.unsafe(
+    "select count(*)::int as total, count(*) filter (where status = 'completed')::int as completed from pgflow.runs where flow_slug = $1", [flow], P);
+  if (r.total !== expectedRuns || r.completed !== expectedRuns) {
+    r.incomplete = true;
+    ctr.errors++;
+    record(ctr, 'verify', `runs of ${flow}`, { code: null, message: `${r.completed} of ${r.total} runs completed, expected ${expectedRuns}` });
+  }
+  return r;
+}
+
+async function startRuns(sql, flow, n, inputFn) {
+  for (let i = 0; i < n; i++) await sql.unsafe(SQL.startFlow, [flow, JSON.stringify(inputFn(i))], P);
+}
+
+// Bytes of the engine's tables plus the flow's queue and archive per completed task.
+async function storagePerTask(sql, flow) {
+  const [r] = await sql.unsafe(`
+    select (select coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+              from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = 'pgflow' and c.relkind in ('r', 'p')) as engine_bytes,
+           (coalesce(pg_total_relation_size(to_regclass(format('pgmq.%I', 'q_' || lower($1)))), 0)
+          + coalesce(pg_total_relation_size(to_regclass(format('pgmq.%I', 'a_' || lower($1)))), 0))::bigint as queue_bytes,
+           (select count(*) from pgflow.step_tasks where flow_slug = $1 and status = 'completed')::bigint as tasks`, [flow], P);
+  const engine = Number(r.engine_bytes), queue = Number(r.queue_bytes), tasks = Number(r.tasks);
+  return { engineBytes: engine, queueBytes: queue, completedTasks: tasks, bytesPerTask: tasks ? (engine + queue) / tasks : null };
+}
+
+async function serverDeadlocks(sql, db) {
+  const [r] = await sql.unsafe('select deadlocks::bigint as d from pg_stat_database where datname = $1', [db], P);
+  return Number(r?.d ?? 0);
+}
+
+// ---------------------------------------------------------------- workloads
+async function w1(eng, sql, ctr, c, rep) {
+  const flow = `bench_w1_c${c}_r${rep}`;
+  await freshState(sql);
+  await defineLinear(sql, flow, CFG.w1.steps);
+  await startRuns(sql, flow, CFG.w1.runs, (i) => ({ i }));
+  const r = await driveWorkers(eng, ctr, flow, c, CFG.w1.batch, CFG.w1.runs * CFG.w1.steps);
+  r.runs = await verifyRuns(sql, ctr, flow, CFG.w1.runs);
+  r.incomplete ||= !!r.runs.incomplete;
+  r.storage = await storagePerTask(sql, flow);
+  return r;
+}
+async function w2(eng, sql, ctr, rep) {
+  const flow = `bench_w2_r${rep}`;
+  await freshState(sql);
+  await defineFan(sql, flow, CFG.w2.width);
+  await startRuns(sql, flow, CFG.w2.runs, (i) => ({ i }));
+  const r = await driveWorkers(eng, ctr, flow, CFG.w2.concurrency, CFG.w2.batch, CFG.w2.runs * (CFG.w2.width + 2));
+  r.runs = await verifyRuns(sql, ctr, flow, CFG.w2.runs);
+  r.incomplete ||= !!r.runs.incomplete;
+  return r;
+}
+async function w3(eng, sql, ctr, rep) {
+  const flow = `bench_w3_r${rep}`;
+  await freshState(sql);
+  await defineMap(sql, flow);
+  await startRuns(sql, flow, 1, () => Array.from({ length: CFG.w3.elements }, (_, i) => i));
+  const r = await driveWorkers(eng, ctr, flow, CFG.w3.concurrency, CFG.w3.batch, CFG.w3.elements);
+  r.runs = await verifyRuns(sql, ctr, flow, 1);
+  r.incomplete ||= !!r.runs.incomplete;
+  return r;
+}
+async function w4(eng, sql, ctr, c, rep) {
+  const flow = `bench_w4_c${c}_r${rep}`;
+  await freshState(sql);
+  await defineLinear(sql, flow, CFG.w4.steps);
+  const conns = Array.from({ length: c }, () => connect(eng.db));
+  const lat = [];
+  let started = 0;
+  try {
+    await Promise.all(conns.map((x) => x.unsafe('select 1')));
+    const t0 = performance.now();
+    await Promise.all(conns.map(async (conn, k) => {
+      for (let i = 0; i < CFG.w4.perLoop; i++) {
+        const t = performance.now();
+        const r = await call(ctr, 'start_flow', conn, SQL.startFlow, [flow, JSON.stringify({ loop: k, i })]);
+        lat.push(performance.now() - t);
+        if (r && r.length) started++;
+      }
+    }));
+    const seconds = (performance.now() - t0) / 1000;
+    const [n] = await sql.unsafe('select count(*)::int as n from pgflow.runs where flow_slug = $1', [flow], P);
+    const incomplete = n.n !== c * CFG.w4.perLoop || started !== c * CFG.w4.perLoop;
+    if (n.n !== c * CFG.w4.perLoop) {
+      ctr.errors++;
+      record(ctr, 'verify', `runs of ${flow}`, { code: null, message: `${n.n} runs exist, expected ${c * CFG.w4.perLoop}` });
+    }
+    return { seconds, started, incomplete, runsPerSec: started / seconds, latency: { start_flow: summarize(lat) } };
+  } finally {
+    await Promise.all(conns.map((x) => x.end()));
+  }
+}
+
+// L1: the raw pgmq cycle a task costs at least: send, read, archive, one message at a time.
+async function l1(db, ctr, rep) {
+  const q = `bench_l1_r${rep}`;
+  const admin = connect(db);
+  try {
+    await admin.unsafe('select pgmq.create($1)', [q], P);
+  } finally { await admin.end(); }
+  const conns = Array.from({ length: CFG.l1.concurrency }, () => connect(db));
+  let archived = 0;
+  try {
+    await Promise.all(conns.map((x) => x.unsafe('select 1')));
+    const t0 = performance.now();
+    const end = t0 + CFG.l1.seconds * 1000;
+    await Promise.all(conns.map(async (conn) => {
+      while (performance.now() < end) {
+        await call(ctr, 'l1 send', conn, SQL.l1send, [q, '{}']);
+        const m = await call(ctr, 'l1 read', conn, SQL.l1read, [q]);
+        if (!m || !m.length) { ctr.emptyReads++; continue; }
+        const a = await call(ctr, 'l1 archive', conn, SQL.l1archive, [q, m[0].msg_id]);
+        if (a && a[0]?.ok) archived++;
+      }
+    }));
+    const seconds = (performance.now() - t0) / 1000;
+    return { seconds, archived, msgsPerSec: archived / seconds };
+  } finally {
+    await Promise.all(conns.map((x) => x.end()));
+  }
+}
+
+// L2: single-row UPDATE commits/s, pgbench.
+async function l2(db) {
+  const admin = connect(db);
+  try {
+    await admin.unsafe('drop table if exists bench_l2');
+    await admin.unsafe('create table bench_l2 (id int primary key, n bigint not null)');
+    await admin.unsafe('insert into bench_l2 values (1, 0)');
+  } finally { await admin.end(); }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pgflow-bench-'));
+  const script = path.join(dir, 'l2.sql');
+  writeFileSync(script, 'update bench_l2 set n = n + 1 where id = 1;\n');
+  const args = ['-n', '-c', String(CFG.l2.clients), '-j', String(CFG.l2.threads), '-T', String(CFG.l2.seconds), '-f', script,
+    '-h', CONN.host, '-p', String(CONN.port), '-U', CONN.user, db];
+  try {
+    const out = await new Promise((resolve, reject) =>
+      execFile(PGBENCH, args, { timeout: (CFG.l2.seconds + 30) * 1000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${PGBENCH} ${args.join(' ')}: ${err.message} ${stderr}`)) : resolve(stdout + stderr)));
+    const tps = out.match(/tps = ([\d.]+) \(without initial connection time\)/);
+    const failed = out.match(/number of failed transactions: (\d+)/);
+    return { command: `pgbench ${args.join(' ')}`, tps: tps ? Number(tps[1]) : null, failedTransactions: failed ? Number(failed[1]) : null };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- main
+const started = new Date();
+const results = { started: started.toISOString(), loadavgStart: os.loadavg(), config: CFG, server: null, engines: {}, limits: {}, workloads: {} };
+const state = {};
+for (const eng of engines) {
+  state[eng.name] = { ctr: newCounters(), available: false, reason: null, sql: null };
+}
+
+for (const eng of engines) {
+  const st = state[eng.name];
+  try {
+    await recreateDb(eng.db);
+    st.sql = connect(eng.db);
+    results.server ??= await serverVersion(st.sql);
+    st.info = await eng.install(st.sql);
+    st.available = true;
+    st.deadlocksBefore = await serverDeadlocks(st.sql, eng.db);
+  } catch (e) {
+    st.reason = e.message.replace(/\s+/g, ' ').slice(0, 300);
+    if (st.sql) { await st.sql.end(); st.sql = null; }
+    if (eng.name === 'ours') { console.error(`bench: cannot install our extension: ${st.reason}`); process.exit(1); }
+  }
+  results.engines[eng.name] = { db: eng.db, available: st.available, reason: st.reason, ...(st.info ?? {}) };
+}
+const up = state.upstream;
+if (!up.available) console.log(`upstream: unavailable (${up.reason})`);
+
+const log = (m) => process.stderr.write(`[${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${m}\n`);
+
+// Limits first (same server, engine independent: measured in bench_ours).
+const limCtr = newCounters();
+// L1's repeats are split between the start and the end of the run, so that a
+// change of load on the machine meanwhile shows in both the limit and the workloads.
+const l1runs = [];
+const l1At = async (n) => {
+  for (let i = 0; i < n; i++) {
+    const rep = l1runs.length;
+    log(`L1 pgmq cycle #${rep + 1}`);
+    l1runs.push(await l1('bench_ours', limCtr, rep));
+  }
+};
+await l1At(Math.ceil(CFG.repeat / 2));
+log('L2 pgbench');
+try {
+  results.limits.l2 = await l2('bench_ours');
+} catch (e) {
+  results.limits.l2 = { error: e.message };
+  limCtr.errors++;
+  record(limCtr, 'L2 pgbench', 'update bench_l2 set n = n + 1 where id = 1', e);
+}
+
+// Each workload runs for ours, then for upstream, back to back.
+const plan = [
+  ...CFG.w1.concurrency.map((c) => ({ key: `w1_c${c}`, fn: (e, s, k, r) => w1(e, s, k, c, r) })),
+  { key: 'w2', fn: w2 },
+  { key: 'w3', fn: w3 },
+  ...CFG.w4.concurrency.map((c) => ({ key: `w4_c${c}`, fn: (e, s, k, r) => w4(e, s, k, c, r) })),
+];
+for (const step of plan) {
+  results.workloads[step.key] = {};
+  for (const eng of engines) {
+    const st = state[eng.name];
+    results.workloads[step.key][eng.name] = st.available ? { repeats: [] } : { unavailable: st.reason };
+  }
+  for (let rep = 0; rep < CFG.repeat; rep++) {
+    for (const eng of rep % 2 === 0 ? engines : [...engines].reverse()) {
+      const st = state[eng.name];
+      if (!st.available) continue;
+      log(`${step.key} ${eng.name} #${rep + 1}`);
+      let r;
+      try {
+        r = await step.fn(eng, st.sql, st.ctr, rep);
+      } catch (e) {
+        st.ctr.errors++;
+        record(st.ctr, step.key, 'workload setup', e);
+        r = { error: `${e.code ?? ''} ${e.message}`.trim() };
+      }
+      results.workloads[step.key][eng.name].repeats.push(r);
+    }
+  }
+}
+await l1At(CFG.repeat - Math.ceil(CFG.repeat / 2));
+results.limits.l1 = { repeats: l1runs, msgsPerSec: median(l1runs.map((r) => r.msgsPerSec)) };
+log('done');
+
+for (const eng of engines) {
+  const st = state[eng.name];
+  if (!st.sql) continue;
+  st.serverDeadlocks = (await serverDeadlocks(st.sql, eng.db)) - st.deadlocksBefore;
+  await st.sql.end();
+}
+// The bench databases go, unless BENCH_KEEP_DB=1 keeps them for a look.
+if (process.env.BENCH_KEEP_DB !== '1') {
+  const admin = connect('postgres');
+  try {
+    for (const eng of engines) await admin.unsafe(`drop database if exists ${eng.db} with (force)`);
+  } finally { await admin.end(); }
+}
+
+// ---------------------------------------------------------------- report
+const W = results.workloads;
+const L1 = results.limits.l1?.msgsPerSec ?? null;
+// The median over the repeats that ran to the end (one that failed or timed out is
+// counted among the errors and left out; none left: n/a).
+const get = (key, eng, f) => {
+  const ok = (W[key]?.[eng]?.repeats ?? []).filter((r) => !r.error && !r.incomplete);
+  return ok.length ? median(ok.map(f)) : null;
+};
+const rows = [];
+const row = (label, ours, upstream, { vsL1 = false, unit = '' } = {}) => rows.push({ label, ours, upstream, vsL1, unit });
+rows.push({ label: `L1 pgmq send+read+archive, C=${CFG.l1.concurrency} (msgs/s)`, ours: L1, upstream: undefined, limit: true });
+rows.push({ label: `L2 pgbench 1-row UPDATE, c=${CFG.l2.clients} (commits/s)`, ours: results.limits.l2?.tps ?? null, upstream: undefined, limit: true });
+for (const c of CFG.w1.concurrency) {
+  const k = `w1_c${c}`;
+  row(`W1 linear ${CFG.w1.steps} steps x ${CFG.w1.runs} runs, C=${c} (tasks/s)`, get(k, 'ours', (r) => r.tasksPerSec), get(k, 'upstream', (r) => r.tasksPerSec), { vsL1: true });
+  row(`W1 C=${c} start_tasks mean (ms, lower=better)`, get(k, 'ours', (r) => r.latency.start_tasks.mean), get(k, 'upstream', (r) => r.latency.start_tasks.mean));
+  row(`W1 C=${c} complete_task mean (ms, lower=better)`, get(k, 'ours', (r) => r.latency.complete_task.mean), get(k, 'upstream', (r) => r.latency.complete_task.mean));
+}
+row(`W2 root->${CFG.w2.width}->join x ${CFG.w2.runs} runs, C=${CFG.w2.concurrency} (tasks/s)`, get('w2', 'ours', (r) => r.tasksPerSec), get('w2', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
+row(`W3 root map over ${CFG.w3.elements}, C=${CFG.w3.concurrency} (tasks/s)`, get('w3', 'ours', (r) => r.tasksPerSec), get('w3', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
+for (const c of CFG.w4.concurrency) {
+  const k = `w4_c${c}`;
+  row(`W4 start_flow ${CFG.w4.steps} steps, C=${c} x ${CFG.w4.perLoop} (runs/s)`, get(k, 'ours', (r) => r.runsPerSec), get(k, 'upstream', (r) => r.runsPerSec), { vsL1: true });
+}
+const lastW1 = `w1_c${CFG.w1.concurrency[CFG.w1.concurrency.length - 1]}`;
+row(`Storage after W1 C=${CFG.w1.concurrency.at(-1)} (bytes/task, lower=better)`, get(lastW1, 'ours', (r) => r.storage.bytesPerTask), get(lastW1, 'upstream', (r) => r.storage.bytesPerTask));
+
+const fmt = (v) => {
+  if (v === undefined) return '-';
+  if (v === null || !Number.isFinite(v)) return 'n/a';
+  if (Math.abs(v) >= 100) return v.toFixed(0);
+  if (Math.abs(v) >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+};
+const ratio = (a, b) => (a == null || b == null || !b ? null : a / b);
+const table = [['workload', 'ours', 'upstream', 'ours/upstream', 'ours/L1']];
+for (const r of rows) {
+  if (r.limit) table.push([r.label, fmt(r.ours), '-', '-', '-']);
+  else table.push([r.label, fmt(r.ours), up.available ? fmt(r.upstream) : 'n/a', up.available ? fmt(ratio(r.ours, r.upstream)) : 'n/a', r.vsL1 ? fmt(ratio(r.ours, L1)) : '-']);
+}
+const cnt = (name) => state[name].ctr;
+const counterRows = [
+  ['errors (not retried)', (n) => cnt(n).errors],
+  ['deadlocks 40P01 (retried)', (n) => cnt(n).deadlocks],
+  ['serialization 40001 (retried)', (n) => cnt(n).serialization],
+  ['retries', (n) => cnt(n).retries],
+  ['server deadlocks (pg_stat_database)', (n) => state[n].serverDeadlocks ?? null],
+  ['complete_task returning no row', (n) => cnt(n).noopCompletes],
+  ['messages read but not started by start_tasks', (n) => cnt(n).readNotStarted],
+];
+for (const [label, f] of counterRows) {
+  table.push([label, String(f('ours')), up.available ? String(f('upstream')) : 'n/a', '', '']);
+}
+table.push(['limits: errors / retries', `${limCtr.errors} / ${limCtr.retries}`, '-', '', '']);
+const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+const oursId = [results.engines.ours.version, results.engines.ours.git && `git ${results.engines.ours.git}`, `functions md5 ${results.engines.ours.functionsMd5}`].filter(Boolean).join(', ');
+console.log(`\npgflow bench: ours ${oursId} vs upstream ${up.available ? '@pgflow/core 0.8.1' : 'unavailable'}, PostgreSQL ${results.server}, BENCH_SCALE=${SCALE}, median of ${CFG.repeat} repeat(s)`);
+console.log(`machine: ${os.cpus().length} cpus, load average ${results.loadavgStart.map((x) => x.toFixed(2)).join(' ')} at start, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at end (other work on the machine skews every figure)`);
+console.log(line(table[0]));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const r of table.slice(1)) console.log(line(r));
+
+const failureList = (ctr) => [...ctr.failures.values()].sort((a, b) => b.count - a.count);
+let anyFailure = false;
+for (const [name, ctr] of [['ours', cnt('ours')], ['upstream', cnt('upstream')], ['limits', limCtr]]) {
+  const fl = failureList(ctr);
+  if (!fl.length) continue;
+  if (!anyFailure) console.log('\nfailed calls (each distinct failure, with its SQL):');
+  anyFailure = true;
+  for (const f of fl) console.log(`  ${name}: ${f.count}x ${f.where} [${f.sqlstate ?? 'no sqlstate'}] ${f.message}\n      sql: ${f.sql}`);
+}
+if (!anyFailure) console.log('\nno failed call: 0 errors, 0 deadlocks, 0 retries');
+
+for (const name of ['ours', 'upstream']) {
+  results.engines[name].counters = { ...cnt(name), failures: failureList(cnt(name)), serverDeadlocks: state[name].serverDeadlocks ?? null };
+}
+results.limits.counters = { ...limCtr, failures: failureList(limCtr) };
+results.table = table;
+results.finished = new Date().toISOString();
+results.loadavgEnd = os.loadavg();
+const outDir = path.join(REPO, 'bench-results');
+mkdirSync(outDir, { recursive: true });
+const outFile = path.join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nraw results: ${path.relative(process.cwd(), outFile)}  (total ${((Date.now() - started.getTime()) / 1000).toFixed(0)}s)`);
