@@ -5,7 +5,19 @@ import * as pgflow from '../src/index.js';
 
 // Adding an export is an API decision: update these lists on purpose.
 it('exports exactly the public runtime API', () => {
-  expect(Object.keys(pgflow).sort()).toEqual(['Flow', 'FlowDefinitionError', 'compileFlow', 'quoteLiteral']);
+  expect(Object.keys(pgflow).sort()).toEqual([
+    'Flow',
+    'FlowDefinitionError',
+    'RunFailedError',
+    'RunTimeoutError',
+    'compileFlow',
+    'getRun',
+    'quoteLiteral',
+    'registerFlow',
+    'startFlow',
+    'startWorker',
+    'watchRun',
+  ]);
 });
 
 it('exports exactly the public types', () => {
@@ -17,16 +29,32 @@ it('exports exactly the public types', () => {
     'Flow',
     'FlowConfig',
     'FlowDefinitionError',
+    'FlowEvent',
+    'FlowEventName',
     'FlowInput',
     'FlowOptions',
     'FlowOutput',
     'Json',
+    'RunFailedError',
+    'RunHandle',
+    'RunRow',
+    'RunTimeoutError',
+    'RunWithStates',
     'StepContext',
     'StepDefinition',
     'StepInput',
     'StepOptions',
     'StepOutput',
+    'StepStateRow',
+    'Worker',
+    'WorkerLogger',
+    'WorkerOptions',
     'compileFlow',
+    'getRun',
     'quoteLiteral',
+    'registerFlow',
+    'startFlow',
+    'startWorker',
+    'watchRun',
   ]);
 });

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import type { Sql } from 'postgres';
+import { compileFlow } from '../compile/compile.js';
+import type { Flow, FlowInput, FlowOutput } from '../dsl/flow.js';
+import type { FlowEvent, RunWithStates, StepStateRow } from './types.js';
+
+type AnyFlow = Flow<any, any, any>;
+
+/** How often wait() and events() read the run when no notification came. */
+const POLL_MS = 1000;
+/** How long a finished run seen by polling waits for its notifications before they are given up. */
+const NOTIFY_GRACE_MS = 250;
+
+/**
+ * A run ended in failure. `stepSlug` and `errorMessage` name the step that failed
+ * and the error of its last attempt.
+ *
+ * @example
+ * try { await handle.wait() } catch (err) {
+ *   if (err instanceof RunFailedError) console.log(err.stepSlug, err.errorMessage)
+ * }
+ */
+export class RunFailedError extends Error {
+  override name = 'RunFailedError';
+  constructor(
+    readonly runId: string,
+    readonly stepSlug: string | null,
+    readonly errorMessage: string | null,
+  ) {
+    super(
+      stepSlug === null
+        ? `run ${runId} failed${errorMessage ? `: ${errorMessage}` : ''}`
+        : `run ${runId} failed: step "${stepSlug}" failed: ${errorMessage ?? 'no error message'}`,
+    );
+  }
+}
+
+/**
+ * wait() gave up: the run had not finished after `timeoutMs`. The run goes on.
+ *
+ * @example
+ * await handle.wait({ timeoutMs: 5000 }).catch((err) => { if (err instanceof RunTimeoutError) ... })
+ */
+export class RunTimeoutError extends Error {
+  override name = 'RunTimeoutError';
+  constructor(
+    readonly runId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`run ${runId} did not finish within ${timeoutMs} ms`);
+  }
+}
+
+/** A run being watched: its id, its end, its events. */
+export interface RunHandle<F extends AnyFlow> {
+  readonly runId: string;
+  readonly flowSlug: string;
+  /**
+   * Resolves to the run's output (the outputs of its leaf steps by slug) once it
+   * completes; rejects with RunFailedError if it fails, RunTimeoutError after timeoutMs.
+   */
+  wait(options?: { timeoutMs?: number }): Promise<FlowOutput<F>>;
+  /** The run's events, from run:started (when the handle was created before the run) to run:completed or run:failed. */
+  events(): AsyncIterableIterator<FlowEvent>;
+  /** Stops listening. The handle does so by itself once the run has finished. */
+  close(): Promise<void>;
+}
+
+/**
+ * The run and its step states, as pgflow.get_run_with_states returns them.
+ *
+ * @example
+ * const { run, steps } = await getRun(sql, runId)
+ * console.log(run.status, steps.map((s) => `${s.step_slug}: ${s.status}`))
+ */
+export async function getRun<Output = unknown>(sql: Sql, runId: string): Promise<RunWithStates<Output>> {
+  const [row] = await sql<{ r: RunWithStates<Output> }[]>`select pgflow.get_run_with_states(${runId}::uuid) as r`;
+  return row!.r;
+}
+
+/**
+ * Registers a flow in the database: applies compileFlow(flow). Registering the
+ * same flow again is a no-op; another shape under the same slug is an error.
+ *
+ * @example
+ * await registerFlow(sql, flow)
+ */
+export async function registerFlow(sql: Sql, flow: AnyFlow): Promise<void> {
+  await sql.unsafe(compileFlow(flow));
+}
+
+/**
+ * Starts a run of a flow (pgflow.start_flow) and returns a handle on it. It
+ * listens to the flow's events before the run starts, so events() sees them all.
+ *
+ * @example
+ * const handle = await startFlow(sql, flow, { url: 'https://example.com' })
+ * const output = await handle.wait({ timeoutMs: 60_000 })
+ */
+export async function startFlow<F extends AnyFlow>(
+  sql: Sql,
+  flow: F,
+  input: FlowInput<F>,
+  options: { runId?: string } = {},
+): Promise<RunHandle<F>> {
+  const runId = options.runId ?? randomUUID();
+  const watcher = await RunWatcher.open<F>(sql, flow.slug, runId);
+  try {
+    await sql`select run_id from pgflow.start_flow(${flow.slug}, ${json(input)}::text::jsonb, ${runId}::uuid)`;
+  } catch (err) {
+    await watcher.close();
+    throw err;
+  }
+  return watcher;
+}
+
+/**
+ * A handle on a run that exists already, started from SQL for instance.
+ * Events sent before it was created are not replayed.
+ *
+ * @example
+ * const [{ run_id }] = await sql`select run_id from pgflow.start_flow('greet', '{}')`
+ * const output = await watchRun(sql, flow, run_id).then((h) => h.wait())
+ */
+export async function watchRun<F extends AnyFlow>(sql: Sql, flow: F, runId: string): Promise<RunHandle<F>> {
+  return RunWatcher.open<F>(sql, flow.slug, runId);
+}
+
+function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+type Waiter = () => void;
+
+class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
+  private readonly buffer: FlowEvent[] = [];
+  private finished = false;
+  private closed = false;
+  private waiters: Waiter[] = [];
+  private unlisten: (() => Promise<void>) | null = null;
+
+  private constructor(
+    private readonly sql: Sql,
+    readonly flowSlug: string,
+    readonly runId: string,
+  ) {}
+
+  static async open<F extends AnyFlow>(sql: Sql, flowSlug: string, runId: string): Promise<RunWatcher<F>> {
+    const watcher = new RunWatcher<F>(sql, flowSlug, runId);
+    // postgres.js quotes the channel, so a mixed-case flow slug is its own channel.
+    // Just after a lost connection (a server restart), the first LISTEN may fail: try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { unlisten } = await sql.listen(flowSlug, (message) => watcher.onNotify(message));
+        watcher.unlisten = unlisten;
+        return watcher;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        const lost = typeof code === 'string' && (code.startsWith('E') || code === 'CONNECTION_CLOSED' || code.startsWith('57P'));
+        if (!lost || attempt === 5) throw err;
+        await forgetFailedListen(sql, flowSlug);
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+    return watcher;
+  }
+
+  private onNotify(message: string): void {
+    let event: FlowEvent;
+    try {
+      event = JSON.parse(message) as FlowEvent;
+    } catch {
+      return;
+    }
+    if (event?.payload?.run_id !== this.runId || this.finished) return;
+    this.push(event);
+  }
+
+  private push(event: FlowEvent): void {
+    this.buffer.push(event);
+    if (event.event === 'run:completed' || event.event === 'run:failed') {
+      this.finished = true;
+      void this.close();
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves at the next event, or after ms. */
+  private next(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.waiters.push(done);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Reads the run; when it has finished but its last event did not arrive (yet), makes that event up. */
+  private async poll(): Promise<RunWithStates<FlowOutput<F>>> {
+    const state = await getRun<FlowOutput<F>>(this.sql, this.runId);
+    if (state.run.status !== 'started' && !this.finished) {
+      await this.next(NOTIFY_GRACE_MS);
+      if (!this.finished) {
+        const failed = failedStep(state.steps);
+        this.push({
+          event: state.run.status === 'completed' ? 'run:completed' : 'run:failed',
+          topic: this.flowSlug,
+          timestamp: Date.parse((state.run.completed_at ?? state.run.failed_at)!) / 1000,
+          payload: {
+            event_type: state.run.status === 'completed' ? 'run:completed' : 'run:failed',
+            run_id: this.runId,
+            flow_slug: this.flowSlug,
+            status: state.run.status,
+            ...(state.run.status === 'completed'
+              ? { completed_at: state.run.completed_at }
+              : { failed_at: state.run.failed_at, error_message: failed?.error_message ?? undefined }),
+          },
+        });
+      }
+    }
+    return state;
+  }
+
+  async wait(options: { timeoutMs?: number } = {}): Promise<FlowOutput<F>> {
+    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    for (;;) {
+      const { run, steps } = await this.poll();
+      if (run.status === 'completed') return run.output as FlowOutput<F>;
+      if (run.status === 'failed') {
+        const failed = failedStep(steps);
+        throw new RunFailedError(this.runId, failed?.step_slug ?? null, failed?.error_message ?? null);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new RunTimeoutError(this.runId, options.timeoutMs!);
+      // Woken by any event of the run: cheap, and the read above stays the one source of truth.
+      await this.next(Math.min(POLL_MS, left));
+    }
+  }
+
+  async *events(): AsyncIterableIterator<FlowEvent> {
+    let i = 0;
+    let lastPoll = Date.now();
+    for (;;) {
+      while (i < this.buffer.length) {
+        const event = this.buffer[i++]!;
+        yield event;
+        if (event.event === 'run:completed' || event.event === 'run:failed') return;
+      }
+      if (this.closed && !this.finished) return;
+      if (Date.now() - lastPoll >= POLL_MS) {
+        lastPoll = Date.now();
+        await this.poll();
+        continue;
+      }
+      await this.next(POLL_MS - (Date.now() - lastPoll));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const unlisten = this.unlisten;
+    this.unlisten = null;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+    await unlisten?.().catch(() => {});
+  }
+}
+
+/**
+ * postgres.js (3.4) keeps a channel whose LISTEN failed on a dying connection,
+ * and every later listen() on it gets the same error until that connection
+ * closes again. Drop such an entry so that the next listen() sends LISTEN anew.
+ */
+async function forgetFailedListen(sql: Sql, channel: string): Promise<void> {
+  const channels = (sql.listen as { channels?: Record<string, { result?: Promise<unknown> }> }).channels;
+  const entry = channels?.[channel];
+  if (!channels || !entry?.result) return;
+  const failed = await entry.result.then(
+    () => false,
+    () => true,
+  );
+  if (failed && channels[channel] === entry) delete channels[channel];
+}
+
+function failedStep(steps: StepStateRow[]): StepStateRow | undefined {
+  // The step whose failure failed the run is the one that failed first.
+  return steps
+    .filter((s) => s.status === 'failed')
+    .sort((a, b) => Date.parse(a.failed_at!) - Date.parse(b.failed_at!))[0];
+}

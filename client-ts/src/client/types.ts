@@ -1,0 +1,67 @@
+// Rows as the SQL API returns them (get_run_with_states, NOTIFY payloads).
+// Timestamps are ISO strings: they come out of jsonb.
+
+/** A row of pgflow.runs, as get_run_with_states returns it. */
+export interface RunRow<Output = unknown> {
+  run_id: string;
+  flow_slug: string;
+  status: 'started' | 'completed' | 'failed';
+  input: unknown;
+  /** The outputs of the leaf steps by slug, once completed; null before. */
+  output: Output | null;
+  remaining_steps: number;
+  started_at: string;
+  completed_at: string | null;
+  failed_at: string | null;
+}
+
+/** A row of pgflow.step_states, as get_run_with_states returns it. */
+export interface StepStateRow {
+  flow_slug: string;
+  run_id: string;
+  step_slug: string;
+  status: 'created' | 'started' | 'completed' | 'failed';
+  remaining_tasks: number | null;
+  remaining_deps: number;
+  initial_tasks: number | null;
+  output: unknown;
+  error_message: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  failed_at: string | null;
+}
+
+/** What pgflow.get_run_with_states returns: the run and its steps in definition order. */
+export interface RunWithStates<Output = unknown> {
+  run: RunRow<Output>;
+  steps: StepStateRow[];
+}
+
+export type FlowEventName =
+  | 'run:started'
+  | 'run:completed'
+  | 'run:failed'
+  | 'step:started'
+  | 'step:completed'
+  | 'step:failed';
+
+/**
+ * One state change, as the engine sends it with pg_notify on the flow's channel.
+ * Outputs are never part of it: read them with getRun().
+ */
+export interface FlowEvent {
+  event: FlowEventName;
+  topic: string;
+  /** Seconds since the epoch (clock_timestamp() of the change). */
+  timestamp: number;
+  payload: {
+    event_type: FlowEventName;
+    run_id: string;
+    flow_slug: string;
+    step_slug?: string;
+    status: string;
+    error_message?: string;
+    [key: string]: unknown;
+  };
+}
