@@ -7,8 +7,7 @@ cd "$(dirname "$0")/../client-ts"
 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-${PGFLOW_PORT:-54329}} PGUSER=${PGUSER:-postgres}
 
-# dist/ is what `import ... from 'pgflow'` resolves to; examples/ are not part of
-# the build, so they run from source through the CLI's TypeScript loader.
+# dist/ is what `import ... from 'pgflow'` resolves to; the example runs from
+# its TypeScript source through the package's loader (pgflow/register).
 npm run -s build
-register='import { register } from "node:module"; import { pathToFileURL } from "node:url"; register("./dist/cli/loader.js", pathToFileURL("./"));'
-exec node --import "data:text/javascript,$(node -p 'encodeURIComponent(process.argv[1])' "$register")" examples/demo.ts
+exec node --import pgflow/register examples/demo.ts

@@ -1,0 +1,18 @@
+// A worker for the diamond flow: `node --import pgflow/register examples/worker.ts`.
+// Connects with the usual PG* environment variables; Ctrl-C stops it gracefully
+// (running handlers finish, the worker row is marked stopped).
+import postgres from 'postgres';
+import { startWorker } from 'pgflow';
+import diamond from './diamond.js';
+
+const sql = postgres({ onnotice: () => {} });
+const worker = await startWorker({
+  sql,
+  flows: [diamond],
+  concurrency: 10,
+  // Secrets reach handlers only through this object, never through the database.
+  context: { apiKey: process.env.API_KEY ?? '' },
+});
+console.log(`worker ${worker.workerIds[diamond.slug]} serving "${diamond.slug}"; Ctrl-C to stop`);
+await worker.done;
+await sql.end();
