@@ -28,7 +28,8 @@ datadir() {
     echo "/var/tmp/pgflow-cluster-$(printf '%s' "$PWD" | md5sum | cut -c1-10)"
   fi
 }
-DATA=${PGFLOW_DATA:-$(datadir)}
+DATA=${PGFLOW_DATA:-}
+[ -n "$DATA" ] || DATA=$(datadir)
 LOG="$DATA.log"
 
 running() { as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }

@@ -3,20 +3,20 @@
 # RUNS running runs worked by SQL workers; after the restart fresh workers go
 # on. Every run must complete, every task exactly once (each accepted
 # completion is recorded in the same transaction as complete_task), none stuck.
-# Runs on a cluster of its own (port 54339, data in .pg/faults), so it never
+# Runs on a cluster of its own (port 54339, data beside the main one's), so it never
 # disturbs the main one.   scripts/fault-test.sh [RUNS]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-100}
 export PGFLOW_PORT=${FAULT_PORT:-54339}
-export PGFLOW_DATA=${FAULT_DATA:-$PWD/.pg/faults}
+# beside the main cluster's data directory (which db.sh picks)
+export PGFLOW_DATA=${FAULT_DATA:-$(PGFLOW_DATA='' scripts/db.sh datadir)-faults}
 export PGHOST=127.0.0.1 PGPORT=$PGFLOW_PORT PGUSER=postgres
 DB=pgflow_faults
 LOGS=$(mktemp -d)
 trap 'scripts/db.sh stop >/dev/null 2>&1; rm -rf "$LOGS"' EXIT
 q() { psql -X -At -d "$DB" -c "$1"; }
 
-if [ "$(id -u)" -eq 0 ]; then mkdir -p "$(dirname "$PGFLOW_DATA")"; chown postgres: "$(dirname "$PGFLOW_DATA")"; fi
 scripts/db.sh start >/dev/null || exit 1
 psql -X -q -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "create extension pgflow cascade" >/dev/null 2>&1
