@@ -72,6 +72,10 @@ version_ge "$installed_pgmq" "$PGMQ_MIN" || { say "pgmq $installed_pgmq is older
 if [ -f client-ts/package.json ]; then
   if [ ! -d client-ts/node_modules ] || [ client-ts/package-lock.json -nt client-ts/node_modules/.package-lock.json ]; then
     say "installing npm packages"
-    (cd client-ts && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    # npm ci installs exactly the lock. Some npm 11 releases write locks without
+    # other platforms' optional packages and then refuse them in npm ci; then
+    # npm install --no-save installs the same locked versions, touching no file.
+    (cd client-ts && { npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 \
+      || npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null; })
   fi
 fi
