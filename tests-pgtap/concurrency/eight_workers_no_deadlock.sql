@@ -29,7 +29,7 @@ end;
 $$;
 select pg_temp.cleanup();
 
-select dblink_connect('conc_ctl', 'dbname=' || current_database() || ' host=127.0.0.1 port=54329 user=postgres');
+select dblink_connect('conc_ctl', 'dbname=' || current_database() || ' host=127.0.0.1 port=' || current_setting('port') || ' user=' || current_user);
 select dblink_exec('conc_ctl', $sql$
   do $$
   begin
@@ -45,7 +45,7 @@ $sql$);
 
 -- The workers first, idle; then the runs, each start_flow committed on its own
 -- while the workers already work on the earlier runs.
-select dblink_connect('conc_w' || n, 'dbname=' || current_database() || ' host=127.0.0.1 port=54329 user=postgres')
+select dblink_connect('conc_w' || n, 'dbname=' || current_database() || ' host=127.0.0.1 port=' || current_setting('port') || ' user=' || current_user)
   from generate_series(1, 8) as n;
 select dblink_exec('conc_w' || n, 'set statement_timeout = ''60s''') from generate_series(1, 8) as n;
 -- batch 5: the 10 root tasks cannot all go to one worker
