@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the checks against the throwaway cluster (make db) and the installed
-# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|load|faults|ts
+# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|docker|load|faults|ts
 # Every suite adds to one tally; the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -83,6 +83,14 @@ suite_upgrade() {
   tally upgrade "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
 }
 
+suite_docker() {
+  echo "== Dockerfile (scripts/dockerfile-lint.sh; no Docker engine here, so it is read, not built)"
+  local out="$LOG_DIR/docker.out"
+  scripts/dockerfile-lint.sh >"$out" 2>&1
+  cat "$out"
+  tally docker "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
+}
+
 suite_load() {
   echo "== load (scripts/load-test.sh ${LOAD_RUNS:-200} runs, 8 workers)"
   local out="$LOG_DIR/load.out"
@@ -114,14 +122,15 @@ suite_ts() {
 }
 
 case "${1:-all}" in
-  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_load; suite_faults; suite_ts ;;
+  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_docker; suite_load; suite_faults; suite_ts ;;
+  docker)    suite_docker ;;
   faults)    suite_faults ;;
   load)      suite_load ;;
   pgtap)     suite_pgtap ;;
   isolation) suite_isolation ;;
   upgrade)   suite_upgrade ;;
   ts)        suite_ts ;;
-  *) echo "usage: $0 all|pgtap|isolation|upgrade|load|faults|ts" >&2; exit 2 ;;
+  *) echo "usage: $0 all|pgtap|isolation|upgrade|docker|load|faults|ts" >&2; exit 2 ;;
 esac
 
 echo "$PASSED passed, $FAILED failed"
