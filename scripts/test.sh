@@ -75,37 +75,22 @@ suite_isolation() {
   tally isolation "$ok" "$failed"
 }
 
-suite_upgrade() {
-  echo "== upgrade and release checks (scripts/upgrade-test.sh)"
-  local out="$LOG_DIR/upgrade.out"
-  scripts/upgrade-test.sh >"$out" 2>&1
-  cat "$out"
-  tally upgrade "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
+# A script that prints "ok N - ..." / "not ok N - ..." lines: name, title, command...
+tap_suite() {
+  local name=$1 title=$2 out="$LOG_DIR/$1.out"; shift 2
+  echo "== $name ($title)"
+  "$@" >"$out" 2>&1
+  grep -v '^NOTICE' "$out"
+  # a script that died before its last check counts as one failure more
+  local bad; bad=$(grep -c '^not ok ' "$out")
+  grep -q '^ok \|^not ok ' "$out" || bad=$((bad + 1))
+  tally "$name" "$(grep -c '^ok ' "$out")" "$bad"
 }
 
-suite_docker() {
-  echo "== Dockerfile (scripts/dockerfile-lint.sh; no Docker engine here, so it is read, not built)"
-  local out="$LOG_DIR/docker.out"
-  scripts/dockerfile-lint.sh >"$out" 2>&1
-  cat "$out"
-  tally docker "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
-}
-
-suite_load() {
-  echo "== load (scripts/load-test.sh ${LOAD_RUNS:-200} runs, 8 workers)"
-  local out="$LOG_DIR/load.out"
-  scripts/load-test.sh "${LOAD_RUNS:-200}" 8 >"$out" 2>&1
-  cat "$out"
-  tally load "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
-}
-
-suite_faults() {
-  echo "== faults (scripts/fault-test.sh: restarts in the middle of 100 runs, on a cluster of its own)"
-  local out="$LOG_DIR/faults.out"
-  scripts/fault-test.sh 100 >"$out" 2>&1
-  grep -v NOTICE "$out"
-  tally faults "$(grep -c '^ok ' "$out")" "$(grep -c '^not ok ' "$out")"
-}
+suite_upgrade() { tap_suite upgrade "release checks, scripts/upgrade-test.sh" scripts/upgrade-test.sh; }
+suite_docker()  { tap_suite docker "scripts/dockerfile-lint.sh: no Docker engine here, so it is read, not built" scripts/dockerfile-lint.sh; }
+suite_load()    { tap_suite load "scripts/load-test.sh ${LOAD_RUNS:-200} runs, 8 workers" scripts/load-test.sh "${LOAD_RUNS:-200}" 8; }
+suite_faults()  { tap_suite faults "scripts/fault-test.sh: restarts under 100 runs, on a cluster of its own" scripts/fault-test.sh 100; }
 
 suite_ts() {
   echo "== TypeScript (vitest, tsd)"
