@@ -10,3 +10,4 @@ revoke all on function pgflow._queue_ready_steps(uuid, text) from public;
 revoke all on function pgflow._cascade(uuid, text, text[]) from public;
 revoke all on function pgflow._assert_task_exists(uuid, text, text, integer) from public;
 revoke all on function pgflow._lock_run(uuid) from public;
+revoke all on function pgflow._cron_function(text[]) from public;

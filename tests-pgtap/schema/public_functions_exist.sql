@@ -29,7 +29,9 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                       and p.proname not in ('is_valid_slug', 'calculate_retry_delay', 'create_flow', 'add_step',
                                             'start_flow', 'start_flow_with_states', 'get_run_with_states',
                                             'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
-                                            'register_worker', 'heartbeat_worker', 'stop_worker') $$,
+                                            'register_worker', 'heartbeat_worker', 'stop_worker',
+                                            'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
+                                            'prune', 'schedule_maintenance') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();

@@ -19,7 +19,8 @@ select is((select count(*)::integer from pgflow.step_tasks where run_id = '00000
 select is((select count(*)::integer from pgmq.q_sf_run), 2, 'and a message per task');
 select ok((select bool_and(t.message_id = q.msg_id and q.message ->> 'step_slug' = t.step_slug
                            and (q.message ->> 'run_id')::uuid = t.run_id)
-             from pgflow.step_tasks as t join pgmq.q_sf_run as q on q.msg_id = t.message_id),
+             from pgflow.step_tasks as t join pgmq.q_sf_run as q on q.msg_id = t.message_id
+            where t.flow_slug = 'sf_run'),
   'each message names its task');
 select is((select count(*)::integer from pgflow.start_flow('sf_run', '"any json"')), 1, 'any JSON value is an input');
 select isnt((select run_id from pgflow.start_flow('sf_run', 'null'::jsonb)), null, 'JSON null too, with a new run_id');
