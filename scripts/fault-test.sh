@@ -63,3 +63,41 @@ check "no task completed twice" \
 check "completions recorded = tasks" "$(q "select count(*) from pgflow_tests.completions")" "$expected_tasks"
 check "invariants hold for every run" "$(q "select count(*) from pgflow.runs as r, pgflow_tests.invariants(r.run_id)")" 0
 echo "# tasks retried after losing their worker: $(q "select count(*) from pgflow.step_tasks where attempts_count > 1")"
+
+# The TypeScript worker (client-ts/examples/worker.ts) through a fast and an
+# immediate restart: it must reconnect on its own and finish every run.
+TS_RUNS=60
+(cd client-ts && { [ -f dist/cli/main.js ] || npm run -s build; } \
+  && node dist/cli/main.js compile examples/diamond.ts --out "$LOGS/mig" >/dev/null) || echo "not ok - could not compile the example flow"
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$LOGS"/mig/*_create_diamond.sql >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "select count(*) from generate_series(1, $TS_RUNS) as i,
+  lateral pgflow.start_flow('diamond', jsonb_build_object('n', 1 + i % 7)) as r" >/dev/null
+(cd client-ts && PGDATABASE=$DB exec node --import pgflow/register examples/worker.ts) >"$LOGS/ts-worker.log" 2>&1 &
+ts_worker=$!
+ts_done() { q "select count(*) from pgflow.step_tasks where flow_slug = 'diamond' and status = 'completed'"; }
+ts_tasks=$(q "select count(*) + sum((input ->> 'n')::integer) from pgflow.runs where flow_slug = 'diamond'")  # 4 singles + n map tasks a run
+sleep 1
+ts_before_fast=$(ts_done)
+scripts/db.sh restart fast >/dev/null
+sleep 1
+ts_before_crash=$(ts_done)
+scripts/db.sh restart immediate >/dev/null
+for _ in $(seq 1 60); do
+  [ "$(q "select count(*) from pgflow.runs where flow_slug = 'diamond' and status = 'completed'")" = "$TS_RUNS" ] && break
+  sleep 1
+done
+alive=$(kill -0 "$ts_worker" 2>/dev/null && echo yes || echo no)
+kill -TERM "$ts_worker" 2>/dev/null; wait "$ts_worker"; ts_rc=$?
+ts_tasks=$((ts_tasks + 3 * TS_RUNS))
+echo "# TypeScript worker: $ts_tasks tasks; $ts_before_fast completed before the fast shutdown, $ts_before_crash before the crash"
+check "its tasks were in flight at both restarts" \
+  "$([ "$ts_before_fast" -lt "$ts_tasks" ] && [ "$ts_before_crash" -lt "$ts_tasks" ] && echo yes)" yes
+check "the TypeScript worker lived through both restarts" "$alive" yes
+check "it finished every run started before them" \
+  "$(q "select count(*) from pgflow.runs where flow_slug = 'diamond' and status = 'completed'")" "$TS_RUNS"
+check "with the right outputs (sum of squares of 1..n)" \
+  "$(q "select count(*) from pgflow.runs where flow_slug = 'diamond'
+          and (output -> 'report' ->> 'sum')::integer = (select sum(i * i) from generate_series(1, (input ->> 'n')::integer) as i)")" "$TS_RUNS"
+check "SIGTERM stopped it cleanly" "$ts_rc" 0
+check "and marked its worker row stopped" \
+  "$(q "select count(*) from pgflow.workers where queue_name = 'diamond' and stopped_at is not null")" 1
