@@ -2,6 +2,7 @@
 -- Changes between pgflow 0.1.0 and 0.2.0.
 -- pg_cron schedules (schedule_flow, unschedule_flow, schedule_maintenance) and
 -- maintenance (requeue_stalled_tasks, prune). pg_cron stays optional.
+-- The setting pgflow.notify = off silences pg_notify (_emit_event).
 
 -- _cron_function( signatures )
 -- The first pg_cron function of these signatures that exists (say
@@ -316,3 +317,43 @@ comment on function pgflow.schedule_maintenance(text, interval) is
   'schedules requeue_stalled_tasks every minute and prune on the schedule with pg_cron';
 
 revoke all on function pgflow._cron_function(text[]) from public;
+
+-- _emit_event: pgflow.notify = off silences pg_notify (same signature, grants kept).
+create or replace function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_payload jsonb := jsonb_strip_nulls(
+    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
+    || (payload - 'output')
+    || case when payload ? 'error_message'
+            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
+            else '{}'::jsonb end);
+  v_message text := jsonb_build_object(
+    'payload',   v_payload,
+    'event',     event_type,
+    'topic',     flow_slug,
+    'timestamp', extract(epoch from clock_timestamp())
+  )::text;
+  v_send regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+begin
+  if coalesce(current_setting('pgflow.notify', true), '') <> 'off' then
+    perform pg_notify('pgflow_events', v_message);
+    perform pg_notify(flow_slug, v_message);
+  end if;
+
+  if v_send is not null then
+    execute format('select %s($1, $2, $3, false)', v_send::regproc)
+      using v_payload || case when payload ? 'output'
+                              then jsonb_build_object('output', payload -> 'output')
+                              else '{}'::jsonb end,
+            case when payload ? 'step_slug'
+                 then format('step:%s:%s', payload ->> 'step_slug', payload ->> 'status')
+                 else format('run:%s', payload ->> 'status') end,
+            format('pgflow:run:%s', run_id);
+  end if;
+end;
+$$;

@@ -8,6 +8,9 @@
 -- error messages are cut to 1000 characters. Where Supabase Realtime's
 -- realtime.send() exists it gets the event too, with the output, on topic
 -- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
+-- The setting pgflow.notify = off (per database, role or session) silences
+-- pg_notify: PostgreSQL serializes the commits of notifying transactions, so
+-- a deployment whose clients poll can trade the notifications for throughput.
 create function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
 returns void
 language plpgsql
@@ -29,8 +32,10 @@ declare
   )::text;
   v_send regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
 begin
-  perform pg_notify('pgflow_events', v_message);
-  perform pg_notify(flow_slug, v_message);
+  if coalesce(current_setting('pgflow.notify', true), '') <> 'off' then
+    perform pg_notify('pgflow_events', v_message);
+    perform pg_notify(flow_slug, v_message);
+  end if;
 
   if v_send is not null then
     execute format('select %s($1, $2, $3, false)', v_send::regproc)
