@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fault test: PostgreSQL stops (fast, then immediate: a crash) in the middle of
-# RUNS running runs worked by SQL workers; after the restart fresh workers go
-# on. Every run must complete, every task exactly once (each accepted
+# running runs (two batches of RUNS) worked by SQL workers; after each restart
+# fresh workers go on. Every run must complete, every task exactly once (each accepted
 # completion is recorded in the same transaction as complete_task), none stuck.
 # Runs on a cluster of its own (port 54339, data beside the main one's), so it never
 # disturbs the main one.   scripts/fault-test.sh [RUNS]
@@ -30,32 +30,38 @@ select pgflow.add_step('faults', 'a', array['seed']);
 select pgflow.add_step('faults', 'b', array['seed']);
 select pgflow.add_step('faults', 'join', array['double', 'a', 'b']);
 SQL
-psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "select count(*) from generate_series(1, $RUNS) as i, pgflow.start_flow('faults', jsonb_build_object('i', i))" >/dev/null
-
 workers() { # round
   for w in 1 2 3 4; do
-    psql -X -q -d "$DB" -c "call pgflow_tests.work(array['faults'], $1$w, 5, $RUNS)" >"$LOGS/r$1w$w.log" 2>&1 &
+    psql -X -q -d "$DB" -c "call pgflow_tests.work(array['faults'], $1$w, 5, $((RUNS * ($1 < 2 ? 1 : 2))))" >"$LOGS/r$1w$w.log" 2>&1 &
   done
 }
 n=0
 check() { n=$((n + 1)); if [ "$2" = "$3" ]; then echo "ok $n - $1 ($2)"; else echo "not ok $n - $1: got $2, expected $3"; fi; }
 
-expected_tasks=$((RUNS * 24))
-workers 1; sleep 1.5
+start_runs() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$DB" \
+    -c "select count(*) from generate_series(1, $RUNS) as i, lateral pgflow.start_flow('faults', jsonb_build_object('i', i)) as r" >/dev/null
+}
+# Two batches of RUNS runs, each started just before the round that gets
+# interrupted, so that work is in flight at both restarts on any machine.
+expected_tasks=$((2 * RUNS * 24))
+start_runs
+workers 1; sleep 1
 done_before_fast=$(q "select count(*) from pgflow_tests.completions")
 scripts/db.sh restart fast >/dev/null
 wait
-workers 2; sleep 1.5
+start_runs
+workers 2; sleep 0.7
 done_before_crash=$(q "select count(*) from pgflow_tests.completions")
 scripts/db.sh restart immediate >/dev/null
 wait
 start=$(date +%s)
 workers 3; wait
 secs=$(( $(date +%s) - start ))
-echo "# faults: $RUNS runs, $expected_tasks tasks; $done_before_fast completed before a fast shutdown, $done_before_crash before an immediate one; the rest in ${secs}s after"
-check "tasks were in flight at the fast shutdown" "$([ "$done_before_fast" -lt "$expected_tasks" ] && echo yes)" yes
+echo "# faults: $((2 * RUNS)) runs, $expected_tasks tasks; $done_before_fast completed before a fast shutdown, $done_before_crash before an immediate one; the rest in ${secs}s after"
+check "tasks were in flight at the fast shutdown" "$([ "$done_before_fast" -lt $((RUNS * 24)) ] && echo yes)" yes
 check "tasks were in flight at the crash" "$([ "$done_before_crash" -lt "$expected_tasks" ] && echo yes)" yes
-check "every run completed" "$(q "select count(*) from pgflow.runs where status = 'completed'")" "$RUNS"
+check "every run completed" "$(q "select count(*) from pgflow.runs where status = 'completed'")" "$((2 * RUNS))"
 check "no run stuck" "$(q "select count(*) from pgflow.runs where status <> 'completed'")" 0
 check "every task completed" "$(q "select count(*) from pgflow.step_tasks where status = 'completed'")" "$expected_tasks"
 check "no task completed twice" \

@@ -90,7 +90,7 @@ tap_suite() {
 suite_upgrade() { tap_suite upgrade "release checks, scripts/upgrade-test.sh" scripts/upgrade-test.sh; }
 suite_docker()  { tap_suite docker "scripts/dockerfile-lint.sh: no Docker engine here, so it is read, not built" scripts/dockerfile-lint.sh; }
 suite_load()    { tap_suite load "scripts/load-test.sh ${LOAD_RUNS:-200} runs, 8 workers" scripts/load-test.sh "${LOAD_RUNS:-200}" 8; }
-suite_faults()  { tap_suite faults "scripts/fault-test.sh: restarts under 100 runs, on a cluster of its own" scripts/fault-test.sh 100; }
+suite_faults()  { tap_suite faults "scripts/fault-test.sh: restarts under 200 runs, on a cluster of its own" scripts/fault-test.sh 100; }
 
 suite_ts() {
   echo "== TypeScript (vitest, tsd)"

@@ -15,4 +15,4 @@ const worker = await startWorker({
 });
 console.log(`worker ${worker.workerIds[diamond.slug]} serving "${diamond.slug}"; Ctrl-C to stop`);
 await worker.done;
-await sql.end();
+await sql.end({ timeout: 5 }); // after a server restart a connection may never close on its own
