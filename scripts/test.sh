@@ -99,7 +99,7 @@ suite_ts() {
   (cd client-ts && npm run -s build >"$LOG_DIR/build.out" 2>&1) || { cat "$LOG_DIR/build.out"; tally build 0 1; return; }
   (cd client-ts && npx vitest run --reporter=default --reporter=json --outputFile="$json")
   passed=$(node -e "const r=require('$json');console.log(r.numPassedTests)" 2>/dev/null || echo 0)
-  failed=$(node -e "const r=require('$json');console.log(r.numFailedTests + (r.numFailedTestSuites||0))" 2>/dev/null || echo 1)
+  failed=$(node -e "const r=require('$json');console.log(r.numFailedTests || (r.success ? 0 : 1))" 2>/dev/null || echo 1)
   tally vitest "$passed" "$failed"
   local n
   n=$(ls client-ts/test-d/*.test-d.ts 2>/dev/null | wc -l)

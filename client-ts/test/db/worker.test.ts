@@ -256,14 +256,15 @@ describe('worker', () => {
   it('goes on after its connections are terminated (as by a server restart)', { timeout: 60_000 }, async () => {
     const flow = new Flow<{ n: number }>({ slug: 'reconnects', baseDelay: 0 }).step({ slug: 'inc' }, (input) => input.run.n + 1);
     await registerFlow(db.sql, flow);
-    const sql = db.connect();
+    // Only the worker's connections are severed: the test's own client stays up.
+    const sql = db.connect({ connection: { application_name: 'pgflow_reconnect_worker' } });
     await serve({ sql, flows: [flow], log: () => {} });
     expect(await (await startFlow(db.sql, flow, { n: 1 })).wait({ timeoutMs: 10_000 })).toEqual({ inc: 2 });
 
     for (let round = 0; round < 3; round++) {
       const [{ killed }] = await db.sql<[{ killed: number }]>`
         select count(pg_terminate_backend(pid))::int as killed from pg_stat_activity
-         where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`;
+         where datname = current_database() and application_name = 'pgflow_reconnect_worker'`;
       expect(killed).toBeGreaterThan(0);
       expect(await (await startFlow(db.sql, flow, { n: 41 + round })).wait({ timeoutMs: 30_000 })).toEqual({
         inc: 42 + round,
