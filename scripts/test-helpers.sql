@@ -215,14 +215,18 @@ declare
   v_tasks pgflow.step_task_record[];
   v_out   jsonb;
   v_idle  integer := 0;
-  v_wid   uuid;
+  v_wids  uuid[];
+  v_i     integer;
 begin
+  -- register once, not on every round
+  v_wids := array(select pgflow_tests.worker_for(f) from unnest(flow_slugs) with ordinality as u(f, n) order by n);
+  commit;
   loop
     v_tasks := '{}';
-    foreach v_flow in array flow_slugs loop
-      v_wid := pgflow_tests.worker_for(v_flow);
+    for v_i in 1 .. cardinality(flow_slugs) loop
+      v_flow := flow_slugs[v_i];
       v_tasks := v_tasks || array(
-        select t from pgflow.start_tasks(v_flow, array(select m.msg_id from pgmq.read(v_flow, 30, batch) as m), v_wid) as t);
+        select t from pgflow.start_tasks(v_flow, array(select m.msg_id from pgmq.read(v_flow, 30, batch) as m), v_wids[v_i]) as t);
     end loop;
     commit;
     if cardinality(v_tasks) = 0 then

@@ -18,7 +18,11 @@ check() { # description, command...
 }
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 dbs=()
-cleanup() { for d in "${dbs[@]}"; do psql_q -d postgres -c "drop database if exists $d with (force)" >/dev/null 2>&1; done; }
+snap=$(mktemp -d)
+cleanup() {
+  for d in "${dbs[@]}"; do psql_q -d postgres -c "drop database if exists $d with (force)" >/dev/null 2>&1; done
+  rm -rf "$snap"
+}
 trap cleanup EXIT
 new_db() { local d="$1_$$"; dbs+=("$d"); psql_q -d postgres -c "drop database if exists $d" -c "create database $d" >/dev/null; echo "$d"; }
 snapshot() { psql_q -At -d "$1" -f tests-upgrade/catalog_snapshot.sql; }
@@ -28,9 +32,9 @@ check "the build of $current matches its frozen script, if released" make -s che
 
 fresh=$(new_db pgflow_up_fresh)
 check "a fresh install of $current works" psql_q -d "$fresh" -c "create extension pgflow cascade"
-snapshot "$fresh" > /tmp/pgflow-snapshot-fresh.$$
+snapshot "$fresh" > $snap/fresh
 check "the snapshot of a fresh install lists the engine's objects" \
-  bash -c "[ \$(grep -c '^function ' /tmp/pgflow-snapshot-fresh.$$) -ge 20 ]"
+  bash -c "[ \$(grep -c '^function ' $snap/fresh) -ge 20 ]"
 
 for f in extension/pgflow--*.sql; do
   v=${f#extension/pgflow--}; v=${v%.sql}
@@ -40,8 +44,8 @@ for f in extension/pgflow--*.sql; do
   [ "$v" = "$current" ] && continue
   check "a run in progress on $v" psql_q -d "$db" -f tests-upgrade/seed_inflight_run.sql
   check "alter extension pgflow update from $v to $current" psql_q -d "$db" -c "alter extension pgflow update"
-  snapshot "$db" > /tmp/pgflow-snapshot-up.$$
-  check "upgraded from $v equals a fresh $current install" diff -u /tmp/pgflow-snapshot-fresh.$$ /tmp/pgflow-snapshot-up.$$
+  snapshot "$db" > $snap/upgraded
+  check "upgraded from $v equals a fresh $current install" diff -u $snap/fresh $snap/upgraded
   check "the run started on $v completes after the upgrade" \
     bash -c "psql -X -q -At -v ON_ERROR_STOP=1 -d $db -f tests-upgrade/finish_inflight_run.sql | tail -n1 | grep -q '^completed '"
   psql_q -d "$db" -c "create extension pgtap" -c "create extension plpgsql_check" -c "create extension dblink" >/dev/null
@@ -49,5 +53,4 @@ for f in extension/pgflow--*.sql; do
   check "the pgTAP suite passes on the database upgraded from $v" \
     env PGDATABASE="$db" pg_prove --ext .sql -r tests-pgtap/
 done
-rm -f /tmp/pgflow-snapshot-*.$$
 echo "# $n checks"
