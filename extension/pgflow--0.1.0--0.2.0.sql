@@ -2,7 +2,8 @@
 -- Changes between pgflow 0.1.0 and 0.2.0.
 -- pg_cron schedules (schedule_flow, unschedule_flow, schedule_maintenance) and
 -- maintenance (requeue_stalled_tasks, prune). pg_cron stays optional.
--- The setting pgflow.notify = off silences pg_notify (_emit_event).
+-- Events: pgflow.notify = auto (the default) sends pg_notify only to the channels
+-- someone subscribed to (pgflow.subscribe); on always, off never (_emit_event).
 
 -- _cron_function( signatures )
 -- The first pg_cron function of these signatures that exists (say
@@ -318,7 +319,7 @@ comment on function pgflow.schedule_maintenance(text, interval) is
 
 revoke all on function pgflow._cron_function(text[]) from public;
 
--- _emit_event: pgflow.notify = off silences pg_notify (same signature, grants kept).
+-- _emit_event: pgflow.notify = auto (the default) notifies only subscribed channels, on always, off never (same signature, grants kept).
 create or replace function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
 returns void
 language plpgsql
@@ -338,12 +339,30 @@ declare
     'topic',     flow_slug,
     'timestamp', extract(epoch from clock_timestamp())
   )::text;
-  v_send regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_send    regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_mode    text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
+  v_channel text;
 begin
-  if coalesce(current_setting('pgflow.notify', true), '') <> 'off' then
-    perform pg_notify('pgflow_events', v_message);
-    perform pg_notify(flow_slug, v_message);
-  end if;
+  case
+    when v_mode in ('on', 'true', '1') then
+      perform pg_notify('pgflow_events', v_message);
+      perform pg_notify(flow_slug, v_message);
+    when v_mode = 'auto' then
+      for v_channel in
+        select s.channel from pgflow.subscriptions as s
+         where s.channel in ('pgflow_events', _emit_event.flow_slug) and s.expires_at > clock_timestamp()
+         order by s.channel <> 'pgflow_events'
+      loop
+        perform pg_notify(v_channel, v_message);
+      end loop;
+    when v_mode in ('off', 'false', '0') then
+      null;
+    else
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('invalid value for pgflow.notify: "%s"', left(v_mode, 100)),
+        hint    = 'pgflow.notify is auto (notify subscribed channels), on (always) or off (never).';
+  end case;
 
   if v_send is not null then
     execute format('select %s($1, $2, $3, false)', v_send::regproc)
@@ -357,3 +376,62 @@ begin
   end if;
 end;
 $$;
+
+-- Subscriptions: pg_notify only where someone listens.
+-- Who wants events right now: one row per notification channel ('pgflow_events'
+-- or a flow slug) while someone listens to it, until expires_at. Listeners
+-- renew their subscription (pgflow.subscribe) while they listen; pg_notify is
+-- only paid for where someone listens (see _emit_event). Unlogged: after a
+-- crash the table is empty and listeners subscribe again when they renew.
+create unlogged table pgflow.subscriptions (
+  channel    text        not null primary key,
+  expires_at timestamptz not null
+);
+
+-- subscribe( channel, ttl )
+-- Asks for pg_notify events on a channel ('pgflow_events' for every flow, or
+-- a flow's slug for its runs) for the next ttl (at most a day), and returns
+-- until when. A listener calls it before LISTEN and again before it expires;
+-- several listeners of one channel share its subscription, which lasts as long
+-- as the latest of them asked. With pgflow.notify = auto (the default) events
+-- go only to subscribed channels; on sends them everywhere, off nowhere.
+create function pgflow.subscribe(channel text, ttl interval default interval '2 minutes')
+returns timestamptz
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_expires_at timestamptz;
+begin
+  if subscribe.channel is null or subscribe.ttl is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'channel and ttl must not be null',
+      hint    = 'Subscribe to ''pgflow_events'' or to a flow''s slug, for an interval such as ''2 minutes''.';
+  end if;
+  if subscribe.channel <> 'pgflow_events'
+     and not exists (select from pgflow.flows as f where f.flow_slug = subscribe.channel) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(subscribe.channel, 200)),
+      hint    = 'Events go to the channel pgflow_events and to a channel named after each flow.';
+  end if;
+  if subscribe.ttl <= interval '0' or subscribe.ttl > interval '1 day' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('ttl %s is out of range', subscribe.ttl),
+      hint    = 'A subscription lasts more than 0 and at most 1 day; renew it while you listen.';
+  end if;
+
+  insert into pgflow.subscriptions as s (channel, expires_at)
+  values (subscribe.channel, clock_timestamp() + subscribe.ttl)
+  on conflict on constraint subscriptions_pkey do update
+     set expires_at = greatest(s.expires_at, excluded.expires_at)
+  returning s.expires_at into v_expires_at;
+  return v_expires_at;
+end;
+$$;
+
+comment on function pgflow.subscribe(text, interval) is
+  'asks for pg_notify events on a channel (pgflow_events or a flow slug) for a while';

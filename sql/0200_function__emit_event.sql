@@ -8,9 +8,10 @@
 -- error messages are cut to 1000 characters. Where Supabase Realtime's
 -- realtime.send() exists it gets the event too, with the output, on topic
 -- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
--- The setting pgflow.notify = off (per database, role or session) silences
--- pg_notify: PostgreSQL serializes the commits of notifying transactions, so
--- a deployment whose clients poll can trade the notifications for throughput.
+-- pg_notify costs: PostgreSQL serializes the commits of notifying
+-- transactions. So the setting pgflow.notify (per database, role or session)
+-- decides: auto (the default) notifies only the channels someone subscribed
+-- to (pgflow.subscribe), on notifies both channels always, off never.
 create function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
 returns void
 language plpgsql
@@ -30,12 +31,30 @@ declare
     'topic',     flow_slug,
     'timestamp', extract(epoch from clock_timestamp())
   )::text;
-  v_send regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_send    regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_mode    text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
+  v_channel text;
 begin
-  if coalesce(current_setting('pgflow.notify', true), '') <> 'off' then
-    perform pg_notify('pgflow_events', v_message);
-    perform pg_notify(flow_slug, v_message);
-  end if;
+  case
+    when v_mode in ('on', 'true', '1') then
+      perform pg_notify('pgflow_events', v_message);
+      perform pg_notify(flow_slug, v_message);
+    when v_mode = 'auto' then
+      for v_channel in
+        select s.channel from pgflow.subscriptions as s
+         where s.channel in ('pgflow_events', _emit_event.flow_slug) and s.expires_at > clock_timestamp()
+         order by s.channel <> 'pgflow_events'
+      loop
+        perform pg_notify(v_channel, v_message);
+      end loop;
+    when v_mode in ('off', 'false', '0') then
+      null;
+    else
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('invalid value for pgflow.notify: "%s"', left(v_mode, 100)),
+        hint    = 'pgflow.notify is auto (notify subscribed channels), on (always) or off (never).';
+  end case;
 
   if v_send is not null then
     execute format('select %s($1, $2, $3, false)', v_send::regproc)

@@ -1,5 +1,6 @@
 -- pg_notify is delivered on commit: a second connection (dblink) defines and
--- fails a run and commits, a third listens. Cleans up what it committed.
+-- fails a run and commits, a third listens (pgflow.notify = on: always
+-- notify). Cleans up what it committed.
 begin;
 select plan(6);
 
@@ -9,6 +10,7 @@ select dblink_connect('evf_work', format('dbname=%s host=127.0.0.1 port=%s user=
   current_database(), current_setting('port'), current_user));
 \set cleanup 'do $do$ begin if exists (select from pgflow.flows where flow_slug = ''ev_fail_notify'') then delete from pgflow.step_tasks where flow_slug = ''ev_fail_notify''; delete from pgflow.step_states where flow_slug = ''ev_fail_notify''; delete from pgflow.runs where flow_slug = ''ev_fail_notify''; delete from pgflow.workers where queue_name = ''ev_fail_notify''; delete from pgflow.deps where flow_slug = ''ev_fail_notify''; delete from pgflow.steps where flow_slug = ''ev_fail_notify''; delete from pgflow.flows where flow_slug = ''ev_fail_notify''; perform pgmq.drop_queue(''ev_fail_notify''); end if; end $do$'
 select dblink_exec('evf_work', :'cleanup');
+select dblink_exec('evf_work', 'set pgflow.notify = on');
 select dblink_exec('evf_listen', 'listen pgflow_events');
 select dblink_exec('evf_listen', 'listen ev_fail_notify');
 

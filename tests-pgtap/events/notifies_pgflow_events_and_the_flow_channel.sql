@@ -1,5 +1,6 @@
 -- pg_notify is delivered on commit: a second connection (dblink) defines and
--- runs a flow and commits, a third listens. Cleans up what it committed.
+-- runs a flow and commits, a third listens. pgflow.notify = on notifies both
+-- channels whether subscribed or not. Cleans up what it committed.
 begin;
 select plan(7);
 
@@ -10,6 +11,7 @@ select dblink_connect('ev_work', format('dbname=%s host=127.0.0.1 port=%s user=%
 -- what this test commits, removed before (after a crashed run) and after
 \set cleanup 'do $do$ begin if exists (select from pgflow.flows where flow_slug = ''Ev_Notify'') then delete from pgflow.step_tasks where flow_slug = ''Ev_Notify''; delete from pgflow.step_states where flow_slug = ''Ev_Notify''; delete from pgflow.runs where flow_slug = ''Ev_Notify''; delete from pgflow.workers where queue_name = ''Ev_Notify''; delete from pgflow.steps where flow_slug = ''Ev_Notify''; delete from pgflow.flows where flow_slug = ''Ev_Notify''; perform pgmq.drop_queue(''Ev_Notify''); end if; end $do$'
 select dblink_exec('ev_work', :'cleanup');
+select dblink_exec('ev_work', 'set pgflow.notify = on');
 select dblink_exec('ev_listen', 'listen pgflow_events');
 select dblink_exec('ev_listen', 'listen "Ev_Notify"');
 

@@ -1,5 +1,5 @@
--- pgflow.notify = off: a run's state changes send no pg_notify; on (the
--- default) they do. Committing work goes through dblink; cleans up after itself.
+-- pgflow.notify = off: a run's state changes send no pg_notify, even to a
+-- subscribed channel; auto (the default) notifies it. Committing work goes through dblink; cleans up after itself.
 begin;
 select plan(3);
 
@@ -14,6 +14,7 @@ select dblink_exec('evq_work', $$ do $do$ begin
   perform pgflow.add_step('ev_quiet', 'a');
 end $do$ $$);
 select dblink_exec('evq_listen', 'listen ev_quiet');
+select dblink_exec('evq_work', $$ do $do$ begin perform pgflow.subscribe('ev_quiet'); end $do$ $$);
 
 select dblink_exec('evq_work', 'set pgflow.notify = off');
 select dblink_exec('evq_work', $$ do $do$ begin
@@ -31,8 +32,9 @@ select dblink_exec('evq_work', 'reset pgflow.notify');
 select dblink_exec('evq_work', $$ do $do$ begin perform pgflow.start_flow('ev_quiet', '{}'); end $do$ $$);
 select pg_sleep(0.2);
 select cmp_ok((select count(*)::integer from dblink_get_notify('evq_listen')), '>=', 2,
-  'by default (the setting reset) a run notifies again');
+  'by default (the setting reset) a run notifies the subscribed channel again');
 
+select dblink_exec('evq_work', $$ delete from pgflow.subscriptions where channel = 'ev_quiet' $$);
 select dblink_exec('evq_work', :'cleanup');
 select dblink_disconnect('evq_listen');
 select dblink_disconnect('evq_work');

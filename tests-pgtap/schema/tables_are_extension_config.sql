@@ -1,9 +1,13 @@
 begin;
-select plan(2);
+select plan(3);
 
--- The seven tables hold user data: pg_dump must dump their rows (extension config tables).
-select tables_are('pgflow', array['flows', 'steps', 'deps', 'runs', 'step_states', 'step_tasks', 'workers'],
-  'schema pgflow has exactly the seven documented tables');
+-- The seven tables hold user data: pg_dump must dump their rows (extension config
+-- tables). subscriptions is transient (unlogged, renewed by listeners): not dumped.
+select tables_are('pgflow', array['flows', 'steps', 'deps', 'runs', 'step_states', 'step_tasks', 'workers',
+                                  'subscriptions'],
+  'schema pgflow has the seven documented tables and subscriptions');
+select is((select relpersistence::text from pg_class where oid = 'pgflow.subscriptions'::regclass), 'u',
+  'subscriptions is unlogged');
 select is(
   (select array_agg(c::regclass::text order by c::regclass::text)
      from pg_extension as e, unnest(e.extconfig) as c where e.extname = 'pgflow'),

@@ -10,6 +10,8 @@ type AnyFlow = Flow<any, any, any>;
 const POLL_MS = 1000;
 /** How long a finished run seen by polling waits for its notifications before they are given up. */
 const NOTIFY_GRACE_MS = 250;
+/** How long a subscription to the flow's notifications lasts (renewed at half of it). */
+const SUBSCRIPTION_TTL_S = 120;
 
 /**
  * A run ended in failure. `stepSlug` and `errorMessage` name the step that failed
@@ -138,6 +140,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
   private closed = false;
   private waiters: Waiter[] = [];
   private unlisten: (() => Promise<void>) | null = null;
+  private subscribedAt = 0;
 
   private constructor(
     private readonly sql: Sql,
@@ -153,6 +156,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
       try {
         const { unlisten } = await sql.listen(flowSlug, (message) => watcher.onNotify(message));
         watcher.unlisten = unlisten;
+        await watcher.subscribe();
         return watcher;
       } catch (err) {
         const code = (err as { code?: unknown }).code;
@@ -199,8 +203,19 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
     });
   }
 
+  /**
+   * Asks the database to notify the flow's channel (pgflow.subscribe): by
+   * default it notifies only channels someone subscribed to. Renewed while
+   * the handle polls, well before the subscription runs out.
+   */
+  private async subscribe(): Promise<void> {
+    await this.sql`select pgflow.subscribe(${this.flowSlug}, ${`${SUBSCRIPTION_TTL_S} seconds`}::interval)`;
+    this.subscribedAt = Date.now();
+  }
+
   /** Reads the run; when it has finished but its last event did not arrive (yet), makes that event up. */
   private async poll(): Promise<RunWithStates<FlowOutput<F>>> {
+    if (Date.now() - this.subscribedAt > (SUBSCRIPTION_TTL_S * 1000) / 2) await this.subscribe();
     const state = await getRun<FlowOutput<F>>(this.sql, this.runId);
     if (state.run.status !== 'started' && !this.finished) {
       await this.next(NOTIFY_GRACE_MS);

@@ -1,0 +1,48 @@
+
+-- subscribe( channel, ttl )
+-- Asks for pg_notify events on a channel ('pgflow_events' for every flow, or
+-- a flow's slug for its runs) for the next ttl (at most a day), and returns
+-- until when. A listener calls it before LISTEN and again before it expires;
+-- several listeners of one channel share its subscription, which lasts as long
+-- as the latest of them asked. With pgflow.notify = auto (the default) events
+-- go only to subscribed channels; on sends them everywhere, off nowhere.
+create function pgflow.subscribe(channel text, ttl interval default interval '2 minutes')
+returns timestamptz
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_expires_at timestamptz;
+begin
+  if subscribe.channel is null or subscribe.ttl is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'channel and ttl must not be null',
+      hint    = 'Subscribe to ''pgflow_events'' or to a flow''s slug, for an interval such as ''2 minutes''.';
+  end if;
+  if subscribe.channel <> 'pgflow_events'
+     and not exists (select from pgflow.flows as f where f.flow_slug = subscribe.channel) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(subscribe.channel, 200)),
+      hint    = 'Events go to the channel pgflow_events and to a channel named after each flow.';
+  end if;
+  if subscribe.ttl <= interval '0' or subscribe.ttl > interval '1 day' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('ttl %s is out of range', subscribe.ttl),
+      hint    = 'A subscription lasts more than 0 and at most 1 day; renew it while you listen.';
+  end if;
+
+  insert into pgflow.subscriptions as s (channel, expires_at)
+  values (subscribe.channel, clock_timestamp() + subscribe.ttl)
+  on conflict on constraint subscriptions_pkey do update
+     set expires_at = greatest(s.expires_at, excluded.expires_at)
+  returning s.expires_at into v_expires_at;
+  return v_expires_at;
+end;
+$$;
+
+comment on function pgflow.subscribe(text, interval) is
+  'asks for pg_notify events on a channel (pgflow_events or a flow slug) for a while';
