@@ -1,5 +1,5 @@
 begin;
-select plan(18);
+select plan(19);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -17,6 +17,7 @@ select has_function('pgflow', 'start_flow_with_states', array['text', 'jsonb', '
 select has_function('pgflow', 'get_run_with_states', array['uuid'], 'get_run_with_states(uuid)');
 select has_function('pgflow', 'start_tasks', array['text', 'bigint[]', 'uuid'], 'start_tasks(text, bigint[], uuid)');
 select has_function('pgflow', 'complete_task', array['uuid', 'text', 'integer', 'jsonb'], 'complete_task(uuid, text, integer, jsonb)');
+select has_function('pgflow', 'complete_tasks', array['jsonb'], 'complete_tasks(jsonb)');
 select has_function('pgflow', 'fail_task', array['uuid', 'text', 'integer', 'text'], 'fail_task(uuid, text, integer, text)');
 select has_function('pgflow', 'set_vt_batch', array['text', 'bigint[]', 'integer[]'], 'set_vt_batch(text, bigint[], integer[])');
 select has_function('pgflow', 'register_worker', array['uuid', 'text', 'text'], 'register_worker(uuid, text, text)');
@@ -29,7 +30,7 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                     where p.pronamespace = 'pgflow'::regnamespace and p.proname !~ '^_'
                       and p.proname not in ('is_valid_slug', 'calculate_retry_delay', 'create_flow', 'add_step',
                                             'start_flow', 'start_flow_with_states', 'get_run_with_states',
-                                            'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
+                                            'start_tasks', 'complete_task', 'complete_tasks', 'fail_task', 'set_vt_batch',
                                             'register_worker', 'heartbeat_worker', 'stop_worker',
                                             'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
                                             'prune', 'schedule_maintenance', 'subscribe') $$,
