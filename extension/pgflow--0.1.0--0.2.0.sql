@@ -502,3 +502,650 @@ $$;
 
 comment on function pgflow.complete_tasks(jsonb) is
   'completes a batch of started tasks in one transaction, locking their runs in a fixed order';
+
+-- ---------------------------------------------------------------------------
+-- Conditional steps and branches: steps.run_if / run_unless / when_unmet,
+-- add_step's new trailing parameters, step status 'skipped' (skipped_at,
+-- skip_reason), _apply_conditions in the cascade, and the event step:skipped.
+
+alter table pgflow.steps
+  add column run_if     jsonb,
+  add column run_unless jsonb,
+  add column when_unmet text not null default 'skip',
+  add constraint run_if_is_object check (run_if is null or jsonb_typeof(run_if) = 'object'),
+  add constraint run_unless_is_object check (run_unless is null or jsonb_typeof(run_unless) = 'object'),
+  add constraint when_unmet_is_valid check (when_unmet in ('skip', 'skip_cascade', 'fail'));
+
+alter table pgflow.step_states
+  add column skipped_at  timestamptz,
+  add column skip_reason text,
+  drop constraint status_is_valid,
+  drop constraint status_matches_timestamps,
+  drop constraint status_matches_counters,
+  add constraint status_is_valid check (status in ('created', 'started', 'completed', 'failed', 'skipped')),
+  add constraint status_matches_timestamps check (
+    case status
+      when 'created'   then started_at is null and completed_at is null and failed_at is null
+      when 'started'   then started_at is not null and completed_at is null and failed_at is null
+      when 'completed' then started_at is not null and completed_at is not null and failed_at is null
+      when 'failed'    then completed_at is null and failed_at is not null
+      when 'skipped'   then started_at is null and completed_at is null and failed_at is null
+    end
+    and (status = 'skipped') = (skipped_at is not null)
+  ),
+  add constraint status_matches_counters check (
+    case status
+      when 'created'   then remaining_tasks is null
+      when 'started'   then remaining_deps = 0 and remaining_tasks > 0
+      when 'completed' then remaining_deps = 0 and remaining_tasks = 0 and output is not null
+      when 'skipped'   then remaining_tasks is null and output is null and skip_reason is not null
+      else true
+    end
+  ),
+  add constraint skip_reason_is_valid check (
+    skip_reason is null or (status = 'skipped' and skip_reason in ('condition_unmet', 'dependency_skipped'))
+  );
+
+-- add_step: new trailing parameters, so new signatures: the old overloads go.
+drop function pgflow.add_step(text, text, integer, integer, integer, integer, text);
+drop function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text);
+
+-- add_step( flow_slug, step_slug, deps_slugs, max_attempts, base_delay, timeout, start_delay, step_type,
+--           run_if, run_unless, when_unmet )
+-- add_step( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, step_type,
+--           run_if, run_unless, when_unmet )
+-- Appends a step to a flow. Dependencies must exist already, so steps are
+-- always added in topological order and cycles cannot be built. Adding the same
+-- step again is a no-op; a different definition under an existing step slug,
+-- or a new step in a flow that already has runs, is an error.
+--
+-- Conditions: run_if and run_unless are JSON objects, containment patterns
+-- (@>) over the step's input {"run": <run input>, "<dep>": <dep output>, ...};
+-- their top-level keys name "run" or direct dependencies. The step runs when
+-- its input contains run_if (if set) and does not contain run_unless (if set);
+-- otherwise when_unmet decides: 'skip' (the step is skipped, its dependents run
+-- without its key), 'skip_cascade' (it and everything downstream is skipped)
+-- or 'fail' (the run fails). Patterns are data: no SQL is ever evaluated.
+create function pgflow.add_step(
+  flow_slug    text,
+  step_slug    text,
+  deps_slugs   text[],
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null,
+  start_delay  integer default null,
+  step_type    text    default 'single',
+  run_if       jsonb   default null,
+  run_unless   jsonb   default null,
+  when_unmet   text    default 'skip'
+)
+returns pgflow.steps
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_deps     text[] := coalesce(add_step.deps_slugs, '{}');
+  v_step     pgflow.steps%rowtype;
+  v_bad      text;
+  v_old_deps text[];
+  v_diff     text[];
+  v_cond     record;
+begin
+  perform pgflow._assert_slug('flow', add_step.flow_slug);
+  perform pgflow._assert_slug('step', add_step.step_slug);
+
+  -- One add_step at a time per flow, and none while a run of it starts.
+  perform from pgflow.flows as f where f.flow_slug = add_step.flow_slug for update;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', add_step.flow_slug),
+      hint    = 'Create it first with pgflow.create_flow().';
+  end if;
+
+  if add_step.step_type is null or add_step.step_type not in ('single', 'map') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid step_type "%s" for step "%s"', coalesce(add_step.step_type, 'NULL'), add_step.step_slug),
+      hint    = 'step_type is "single" (one task) or "map" (one task per array element).';
+  end if;
+  perform pgflow._assert_option('max_attempts', add_step.max_attempts, 0);
+  perform pgflow._assert_option('base_delay', add_step.base_delay, 0);
+  perform pgflow._assert_option('timeout', add_step.timeout, 1);
+  perform pgflow._assert_option('start_delay', add_step.start_delay, 0);
+
+  if add_step.when_unmet is null or add_step.when_unmet not in ('skip', 'skip_cascade', 'fail') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid when_unmet "%s" for step "%s"', coalesce(add_step.when_unmet, 'NULL'), add_step.step_slug),
+      hint    = 'when_unmet is "skip" (skip the step), "skip_cascade" (skip it and everything after it) or "fail" (fail the run).';
+  end if;
+
+  if array_position(v_deps, null) is not null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('dependencies of step "%s" must not contain null', add_step.step_slug),
+      hint    = 'List the slugs of existing steps.';
+  end if;
+  select d into v_bad from unnest(v_deps) as d group by d having count(*) > 1 order by d limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('dependency "%s" is listed twice for step "%s"', v_bad, add_step.step_slug),
+      hint    = 'List each dependency once.';
+  end if;
+  if add_step.step_slug = any(v_deps) then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('step "%s" cannot depend on itself', add_step.step_slug),
+      hint    = 'A flow is a directed acyclic graph: a step depends only on steps added before it.';
+  end if;
+  if add_step.step_type = 'map' and cardinality(v_deps) > 1 then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('map step "%s" has %s dependencies; a map step has at most one',
+                       add_step.step_slug, cardinality(v_deps)),
+      hint    = 'A map step maps over the run input (no dependency) or over one step''s array output.';
+  end if;
+
+  -- A condition is a JSON object whose top-level keys are "run" or direct dependencies.
+  for v_cond in
+    select c.name, c.pattern
+      from (values (1, 'run_if', add_step.run_if), (2, 'run_unless', add_step.run_unless)) as c (n, name, pattern)
+     where c.pattern is not null
+     order by c.n
+  loop
+    if jsonb_typeof(v_cond.pattern) <> 'object' then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s of step "%s" must be a JSON object, got %s',
+                         v_cond.name, add_step.step_slug, jsonb_typeof(v_cond.pattern)),
+        hint    = 'A condition is a pattern the step''s input must contain, such as {"run": {"plan": "pro"}}.';
+    end if;
+    select k into v_bad
+      from jsonb_object_keys(v_cond.pattern) as k
+     where k <> 'run' and not k = any(v_deps)
+     order by k
+     limit 1;
+    if v_bad is not null then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s of step "%s" refers to "%s", which is neither "run" nor a dependency of the step',
+                         v_cond.name, add_step.step_slug, v_bad),
+        hint    = format('The keys of a condition name the step''s input: %s.',
+                         array_to_string(array['run'] || array(select d from unnest(v_deps) as d order by d), ', '));
+    end if;
+  end loop;
+
+  -- The same step again is a no-op; another definition under its slug is an error.
+  select * into v_step
+    from pgflow.steps as s
+   where s.flow_slug = add_step.flow_slug and s.step_slug = add_step.step_slug;
+  if found then
+    v_old_deps := array(select d.dep_slug from pgflow.deps as d
+                         where d.flow_slug = add_step.flow_slug and d.step_slug = add_step.step_slug
+                         order by d.dep_slug);
+    v_diff := array_remove(array[
+      case when v_step.step_type <> add_step.step_type
+        then format('step_type %s -> %s', v_step.step_type, add_step.step_type) end,
+      case when v_old_deps <> array(select d from unnest(v_deps) as d order by d)
+        then format('deps [%s] -> [%s]', array_to_string(v_old_deps, ', '),
+                    array_to_string(array(select d from unnest(v_deps) as d order by d), ', ')) end,
+      case when v_step.opt_max_attempts is distinct from add_step.max_attempts
+        then format('max_attempts %s -> %s', coalesce(v_step.opt_max_attempts::text, 'default'),
+                    coalesce(add_step.max_attempts::text, 'default')) end,
+      case when v_step.opt_base_delay is distinct from add_step.base_delay
+        then format('base_delay %s -> %s', coalesce(v_step.opt_base_delay::text, 'default'),
+                    coalesce(add_step.base_delay::text, 'default')) end,
+      case when v_step.opt_timeout is distinct from add_step.timeout
+        then format('timeout %s -> %s', coalesce(v_step.opt_timeout::text, 'default'),
+                    coalesce(add_step.timeout::text, 'default')) end,
+      case when v_step.opt_start_delay is distinct from add_step.start_delay
+        then format('start_delay %s -> %s', coalesce(v_step.opt_start_delay::text, 'default'),
+                    coalesce(add_step.start_delay::text, 'default')) end,
+      case when v_step.run_if is distinct from add_step.run_if
+        then format('run_if %s -> %s', coalesce(v_step.run_if::text, 'none'), coalesce(add_step.run_if::text, 'none')) end,
+      case when v_step.run_unless is distinct from add_step.run_unless
+        then format('run_unless %s -> %s', coalesce(v_step.run_unless::text, 'none'),
+                    coalesce(add_step.run_unless::text, 'none')) end,
+      case when v_step.when_unmet <> add_step.when_unmet
+        then format('when_unmet %s -> %s', v_step.when_unmet, add_step.when_unmet) end
+    ], null);
+    if cardinality(v_diff) > 0 then
+      raise exception using
+        errcode = 'duplicate_object',
+        message = format('step "%s" already exists in flow "%s" with another definition: %s',
+                         add_step.step_slug, add_step.flow_slug, array_to_string(v_diff, ', ')),
+        hint    = 'Flows are immutable: give the new definition a new flow slug.';
+    end if;
+    return v_step;
+  end if;
+
+  select d into v_bad
+    from unnest(v_deps) with ordinality as u(d, n)
+   where not exists (select from pgflow.steps as s
+                      where s.flow_slug = add_step.flow_slug and s.step_slug = u.d)
+   order by u.n
+   limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('step "%s" does not exist in flow "%s"', v_bad, add_step.flow_slug),
+      hint    = 'Add dependencies before the steps that use them.';
+  end if;
+
+  if exists (select from pgflow.runs as r where r.flow_slug = add_step.flow_slug) then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('flow "%s" already has runs; step "%s" cannot be added', add_step.flow_slug, add_step.step_slug),
+      hint    = 'A flow''s shape is frozen once it has run: define the new shape under a new flow slug.';
+  end if;
+
+  insert into pgflow.steps (flow_slug, step_slug, step_type, step_index, deps_count,
+                            opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay,
+                            run_if, run_unless, when_unmet)
+  select add_step.flow_slug, add_step.step_slug, add_step.step_type,
+         coalesce(max(s.step_index) + 1, 0), cardinality(v_deps),
+         add_step.max_attempts, add_step.base_delay, add_step.timeout, add_step.start_delay,
+         add_step.run_if, add_step.run_unless, add_step.when_unmet
+    from pgflow.steps as s
+   where s.flow_slug = add_step.flow_slug
+  returning * into strict v_step;
+
+  insert into pgflow.deps (flow_slug, dep_slug, step_slug)
+  select add_step.flow_slug, d, add_step.step_slug from unnest(v_deps) as d;
+
+  return v_step;
+end;
+$$;
+
+create function pgflow.add_step(
+  flow_slug    text,
+  step_slug    text,
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null,
+  start_delay  integer default null,
+  step_type    text    default 'single',
+  run_if       jsonb   default null,
+  run_unless   jsonb   default null,
+  when_unmet   text    default 'skip'
+)
+returns pgflow.steps
+language sql
+volatile
+set search_path = ''
+as $$
+  select pgflow.add_step(flow_slug, step_slug, '{}'::text[], max_attempts, base_delay, timeout, start_delay, step_type,
+                         run_if, run_unless, when_unmet);
+$$;
+
+comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) is
+  'appends a step that waits for deps_slugs; the same step again is a no-op';
+comment on function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) is
+  'appends a step with no dependencies; the same step again is a no-op';
+
+-- _apply_conditions( run_id, flow_slug )
+-- Tests the conditions of the steps that are ready (created, every dependency
+-- settled) before they are queued, and skips what cannot run. A step's input is
+--   {"run": <run input>, "<dep>": <dep output>, ...}
+-- over its direct dependencies that completed (a skipped one has no key). Its
+-- condition is met when the input contains run_if (if set) and does not
+-- contain run_unless (if set): JSONB containment, plain data, never SQL. For a
+-- map step that is the same step-level input, not each element. Unmet:
+--   skip          the step is skipped (skip_reason condition_unmet);
+--   skip_cascade  it is skipped, and so is every step downstream of it, even
+--                 one with other dependencies (skip_reason dependency_skipped);
+--   fail          the step fails, and with it the run: then this returns false.
+-- A map step whose dependency was skipped has nothing to map over: it is
+-- skipped (dependency_skipped). A skipped step settles like a completed one:
+-- the run's remaining_steps and its dependents' remaining_deps go down, which
+-- can make more steps ready: hence the loop. The caller holds the run's lock.
+create function pgflow._apply_conditions(run_id uuid, flow_slug text)
+returns boolean
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_unmet   text[];
+  v_cascade text[];
+  v_map     text[];
+  v_fail    text;
+  v_skipped text[];
+  v_error   text;
+begin
+  loop
+    -- Ready steps that have a condition, or that map over a skipped step.
+    select array_agg(c.step_slug order by c.step_index) filter (where c.map_dep_skipped),
+           array_agg(c.step_slug order by c.step_index)
+             filter (where not c.map_dep_skipped and not c.met and c.when_unmet = 'skip'),
+           array_agg(c.step_slug order by c.step_index)
+             filter (where not c.map_dep_skipped and not c.met and c.when_unmet = 'skip_cascade'),
+           min(c.step_slug) filter (where not c.map_dep_skipped and not c.met and c.when_unmet = 'fail')
+      into v_map, v_unmet, v_cascade, v_fail
+      from (select s.step_slug, s.step_index, s.when_unmet,
+                   (s.step_type = 'map' and exists (
+                      select from pgflow.deps as d
+                        join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+                       where d.flow_slug = s.flow_slug and d.step_slug = s.step_slug
+                         and dep.status = 'skipped')) as map_dep_skipped,
+                   (s.run_if is null or i.input @> s.run_if)
+                     and (s.run_unless is null or not i.input @> s.run_unless) as met
+              from pgflow.step_states as ss
+              join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+              join pgflow.runs as r on r.run_id = ss.run_id
+             -- the input, only for steps that have a condition (met otherwise)
+              left join lateral (
+               select jsonb_build_object('run', r.input)
+                      || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                     from pgflow.deps as d
+                                     join pgflow.step_states as dep
+                                       on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+                                    where d.flow_slug = s.flow_slug and d.step_slug = s.step_slug
+                                      and dep.status = 'completed'),
+                                  '{}'::jsonb) as input
+                where s.run_if is not null or s.run_unless is not null) as i on true
+             where ss.run_id = _apply_conditions.run_id
+               and ss.status = 'created' and ss.remaining_deps = 0
+               and (s.run_if is not null or s.run_unless is not null or s.step_type = 'map')) as c
+     where c.map_dep_skipped or not c.met;
+
+    if v_fail is not null then
+      v_error := format('step "%s" was not run: its condition was not met (when_unmet is fail)', v_fail);
+      update pgflow.step_states as ss
+         set status = 'failed', failed_at = now(), error_message = v_error
+       where ss.run_id = _apply_conditions.run_id and ss.step_slug = v_fail;
+      perform pgflow._emit_event(_apply_conditions.flow_slug, _apply_conditions.run_id, 'step:failed',
+        jsonb_build_object('step_slug', v_fail, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
+      perform pgflow._fail_run(_apply_conditions.run_id, _apply_conditions.flow_slug, v_error);
+      return false;
+    end if;
+
+    exit when v_map is null and v_unmet is null and v_cascade is null;
+
+    -- Skip them, and for skip_cascade every step still waiting downstream.
+    with recursive downstream as (
+      select d.step_slug
+        from pgflow.deps as d
+       where d.flow_slug = _apply_conditions.flow_slug and d.dep_slug = any(v_cascade)
+      union
+      select d.step_slug
+        from pgflow.deps as d
+        join downstream as ds on d.dep_slug = ds.step_slug
+       where d.flow_slug = _apply_conditions.flow_slug
+    ), skipped as (
+      update pgflow.step_states as ss
+         set status = 'skipped', skipped_at = now(),
+             skip_reason = case when ss.step_slug = any(coalesce(v_unmet, '{}') || coalesce(v_cascade, '{}'))
+                                then 'condition_unmet' else 'dependency_skipped' end
+       where ss.run_id = _apply_conditions.run_id and ss.status = 'created'
+         and (ss.step_slug = any(coalesce(v_unmet, '{}') || coalesce(v_cascade, '{}') || coalesce(v_map, '{}'))
+              or ss.step_slug in (select ds.step_slug from downstream as ds))
+      returning ss.step_slug, ss.skipped_at, ss.skip_reason
+    )
+    select array_agg(sk.step_slug) into v_skipped from skipped as sk;
+
+    perform pgflow._emit_event(_apply_conditions.flow_slug, _apply_conditions.run_id, 'step:skipped',
+              jsonb_build_object('step_slug', ss.step_slug, 'status', 'skipped',
+                                 'skipped_at', ss.skipped_at, 'skip_reason', ss.skip_reason))
+       from pgflow.step_states as ss
+       join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+      where ss.run_id = _apply_conditions.run_id and ss.step_slug = any(v_skipped)
+      order by s.step_index;
+
+    -- A skipped step settles: like a completed one, minus its output.
+    update pgflow.runs as r
+       set remaining_steps = r.remaining_steps - cardinality(v_skipped)
+     where r.run_id = _apply_conditions.run_id;
+
+    update pgflow.step_states as ss
+       set remaining_deps = ss.remaining_deps - c.n
+      from (select d.step_slug, count(*)::integer as n
+              from pgflow.deps as d
+             where d.flow_slug = _apply_conditions.flow_slug and d.dep_slug = any(v_skipped)
+             group by d.step_slug) as c
+     where ss.run_id = _apply_conditions.run_id and ss.step_slug = c.step_slug;
+  end loop;
+  return true;
+end;
+$$;
+
+revoke all on function pgflow._apply_conditions(uuid, text) from public;
+
+
+-- Same signatures, new bodies (identical to sql/).
+
+-- _complete_run_if_done( run_id, flow_slug )
+-- Completes a started run that has no remaining steps. Its output holds the
+-- outputs of its leaf steps (steps that no other step depends on), by slug;
+-- skipped leaves have no output and are left out.
+create or replace function pgflow._complete_run_if_done(run_id uuid, flow_slug text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+begin
+  update pgflow.runs as r
+     set status = 'completed',
+         completed_at = now(),
+         output = (select coalesce(jsonb_object_agg(ss.step_slug, ss.output), '{}'::jsonb)
+                     from pgflow.step_states as ss
+                    where ss.run_id = r.run_id
+                      and ss.status = 'completed'
+                      and not exists (select from pgflow.deps as d
+                                       where d.flow_slug = ss.flow_slug and d.dep_slug = ss.step_slug))
+   where r.run_id = _complete_run_if_done.run_id
+     and r.status = 'started'
+     and r.remaining_steps = 0
+  returning r.* into v_run;
+  if found then
+    perform pgflow._emit_event(_complete_run_if_done.flow_slug, _complete_run_if_done.run_id, 'run:completed',
+      jsonb_build_object('status', 'completed', 'completed_at', v_run.completed_at, 'output', v_run.output));
+  end if;
+end;
+$$;
+
+-- _cascade( run_id, flow_slug, completed_steps )
+-- Drives a run forward after steps completed (or, with null, after it
+-- started): settles the completed steps, skips the ready steps whose
+-- condition is not met (_apply_conditions), queues the steps that became
+-- ready, completes at once the maps over empty arrays (which may make more
+-- steps ready: hence the loop), and completes the run when nothing remains.
+-- The caller holds the run's lock.
+create or replace function pgflow._cascade(run_id uuid, flow_slug text, completed_steps text[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_completed text[] := _cascade.completed_steps;
+begin
+  loop
+    if v_completed is not null then
+      if not pgflow._settle_completed_steps(_cascade.run_id, _cascade.flow_slug, v_completed) then
+        return;
+      end if;
+    end if;
+
+    -- Conditions are tested before anything ready is queued (or, for an
+    -- empty map, completed); an unmet 'fail' condition fails the run.
+    if not pgflow._apply_conditions(_cascade.run_id, _cascade.flow_slug) then
+      return;
+    end if;
+
+    perform pgflow._queue_ready_steps(_cascade.run_id, _cascade.flow_slug);
+
+    with empty as (
+      update pgflow.step_states as ss
+         set status = 'completed', started_at = now(), completed_at = now(),
+             remaining_tasks = 0, output = '[]'::jsonb
+       where ss.run_id = _cascade.run_id
+         and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks = 0
+      returning ss.step_slug
+    )
+    select array_agg(e.step_slug) into v_completed from empty as e;
+
+    exit when v_completed is null;
+  end loop;
+
+  perform pgflow._complete_run_if_done(_cascade.run_id, _cascade.flow_slug);
+end;
+$$;
+
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (fail_task), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index. A skipped dependency has no key.
+create or replace function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+  v_expired record;
+begin
+  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug, msg_ids and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', start_tasks.flow_slug),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+
+  -- Leases that ran out on the last attempt: fail those tasks (locking their
+  -- runs first, as complete_task does) before starting anything.
+  for v_expired in
+    select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and t.status = 'started'
+       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+       and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
+  loop
+    perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
+      format('timed out: no result within %s seconds, after %s attempts', v_expired.timeout + 2,
+             v_expired.attempts_count));
+  end loop;
+
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  with candidates as (
+    select t.run_id, t.step_slug, t.task_index
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and r.status = 'started'
+       and (t.status = 'queued'
+            or (t.status = 'started'
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       for update of t skip locked
+  ), started as (
+    update pgflow.step_tasks as t
+       set status = 'started',
+           attempts_count = t.attempts_count + 1,
+           started_at = now(),
+           last_worker_id = start_tasks.worker_id
+      from candidates as c, pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+     where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+       and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+       and f.flow_slug = t.flow_slug
+       and r.run_id = t.run_id
+    returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+              coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
+  )
+  select array_agg(row(
+           start_tasks.flow_slug, st.run_id, st.step_slug,
+           case
+             when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+             when st.step_type = 'map' then
+               (select dep.output -> st.task_index
+                  from pgflow.deps as d
+                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                 where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+             else jsonb_build_object('run', st.run_input)
+                  || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                 from pgflow.deps as d
+                                 join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                  and dep.status = 'completed'),
+                              '{}'::jsonb)
+           end,
+           st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+         order by st.message_id)
+    into v_tasks
+    from started as st;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null
+                          and not exists (select from pgflow.step_tasks as t
+                                           where t.flow_slug = start_tasks.flow_slug and t.message_id = m));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';

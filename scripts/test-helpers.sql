@@ -88,6 +88,24 @@ begin
 end;
 $$;
 
+-- run_task( run_id, step_slug, output, task_index ): a worker starts that one
+-- queued task (its message only) and completes it with output.
+create or replace function pgflow_tests.run_task(run_id uuid, step_slug text, output jsonb, task_index integer default 0)
+returns void
+language plpgsql
+as $$
+declare
+  v_flow text;
+  v_msg  bigint;
+begin
+  select t.flow_slug, t.message_id into strict v_flow, v_msg
+    from pgflow.step_tasks as t
+   where t.run_id = run_task.run_id and t.step_slug = run_task.step_slug and t.task_index = run_task.task_index;
+  perform pgflow.start_tasks(v_flow, array[v_msg], pgflow_tests.worker_for(v_flow));
+  perform pgflow.complete_task(run_task.run_id, run_task.step_slug, run_task.task_index, run_task.output);
+end;
+$$;
+
 -- queue_message_ids( flow_slug ): ids of the messages in the flow's queue.
 create or replace function pgflow_tests.queue_message_ids(flow_slug text)
 returns bigint[]
@@ -120,20 +138,21 @@ begin
   v_queued := pgflow_tests.queue_message_ids(v_run.flow_slug);
 
   return query
-  select format('remaining_steps is %s but %s steps are not completed', v_run.remaining_steps, n)
+  -- A skipped step settles like a completed one (for the run and its dependents).
+  select format('remaining_steps is %s but %s steps are neither completed nor skipped', v_run.remaining_steps, n)
     from (select count(*) as n from pgflow.step_states as ss
-           where ss.run_id = v_run.run_id and ss.status <> 'completed') as c
+           where ss.run_id = v_run.run_id and ss.status not in ('completed', 'skipped')) as c
    where v_run.status <> 'failed' and c.n <> v_run.remaining_steps;
 
   return query
-  select format('step %s has remaining_deps %s but %s dependencies are not completed',
+  select format('step %s has remaining_deps %s but %s dependencies are neither completed nor skipped',
                 ss.step_slug, ss.remaining_deps, c.n)
     from pgflow.step_states as ss
     cross join lateral (select count(*) as n
                           from pgflow.deps as d
                           join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
                          where d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
-                           and dep.status <> 'completed') as c
+                           and dep.status not in ('completed', 'skipped')) as c
    where ss.run_id = v_run.run_id and v_run.status = 'started' and ss.remaining_deps <> c.n;
 
   return query
@@ -153,7 +172,24 @@ begin
                          where t.run_id = ss.run_id and t.step_slug = ss.step_slug) as c
    where ss.run_id = v_run.run_id
      and ((ss.status in ('started', 'completed') and c.n <> ss.initial_tasks)
-          or (ss.status = 'created' and c.n <> 0));
+          or (ss.status in ('created', 'skipped') and c.n <> 0));
+
+  return query
+  select format('step %s is skipped without a skip_reason, or has skip_reason %s while %s',
+                ss.step_slug, coalesce(ss.skip_reason, 'NULL'), ss.status)
+    from pgflow.step_states as ss
+   where ss.run_id = v_run.run_id
+     and (ss.status = 'skipped') <> (ss.skip_reason is not null and ss.skipped_at is not null);
+
+  return query
+  select format('step %s is %s but its dependency %s was skipped (a map cannot run without its array)',
+                ss.step_slug, ss.status, d.dep_slug)
+    from pgflow.step_states as ss
+    join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+    join pgflow.deps as d on d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
+    join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+   where ss.run_id = v_run.run_id and s.step_type = 'map' and dep.status = 'skipped'
+     and ss.status in ('started', 'completed');
 
   return query
   select format('task %s/%s is queued but its message %s is not in the queue', t.step_slug, t.task_index, t.message_id)
@@ -171,7 +207,7 @@ begin
   return query
   select format('run is completed but step %s is %s', ss.step_slug, ss.status)
     from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status = 'completed' and ss.status <> 'completed';
+   where ss.run_id = v_run.run_id and v_run.status = 'completed' and ss.status not in ('completed', 'skipped');
 
   return query
   select 'run is failed but no step failed'

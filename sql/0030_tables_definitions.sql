@@ -28,6 +28,11 @@ create table pgflow.steps (
   opt_timeout      integer,
   opt_start_delay  integer,
   created_at       timestamptz not null default now(),
+  -- Conditions (data, never SQL): JSONB containment patterns over the step's
+  -- input {"run": ..., "<dep>": ...}, tested when the step becomes ready.
+  run_if           jsonb,
+  run_unless       jsonb,
+  when_unmet       text        not null default 'skip',
   primary key (flow_slug, step_slug),
   constraint steps_step_index_key unique (flow_slug, step_index),
   constraint slug_is_valid check (pgflow.is_valid_slug(step_slug)),
@@ -38,7 +43,10 @@ create table pgflow.steps (
   constraint opt_max_attempts_is_nonnegative check (opt_max_attempts >= 0),
   constraint opt_base_delay_is_nonnegative check (opt_base_delay >= 0),
   constraint opt_timeout_is_positive check (opt_timeout > 0),
-  constraint opt_start_delay_is_nonnegative check (opt_start_delay >= 0)
+  constraint opt_start_delay_is_nonnegative check (opt_start_delay >= 0),
+  constraint run_if_is_object check (run_if is null or jsonb_typeof(run_if) = 'object'),
+  constraint run_unless_is_object check (run_unless is null or jsonb_typeof(run_unless) = 'object'),
+  constraint when_unmet_is_valid check (when_unmet in ('skip', 'skip_cascade', 'fail'))
 );
 
 -- Edges of the DAG: step_slug waits for dep_slug.

@@ -45,9 +45,13 @@ create table pgflow.step_states (
   initial_tasks   integer,
   output          jsonb,
   error_message   text,
+  -- A skipped step (its condition was not met, or a dependency it cannot do
+  -- without was skipped) never has tasks; it settles like a completed one.
+  skipped_at      timestamptz,
+  skip_reason     text,
   primary key (run_id, step_slug),
   foreign key (flow_slug, step_slug) references pgflow.steps (flow_slug, step_slug),
-  constraint status_is_valid check (status in ('created', 'started', 'completed', 'failed')),
+  constraint status_is_valid check (status in ('created', 'started', 'completed', 'failed', 'skipped')),
   constraint remaining_tasks_is_nonnegative check (remaining_tasks >= 0),
   constraint remaining_deps_is_nonnegative check (remaining_deps >= 0),
   constraint initial_tasks_is_nonnegative check (initial_tasks >= 0),
@@ -57,15 +61,21 @@ create table pgflow.step_states (
       when 'started'   then started_at is not null and completed_at is null and failed_at is null
       when 'completed' then started_at is not null and completed_at is not null and failed_at is null
       when 'failed'    then completed_at is null and failed_at is not null
+      when 'skipped'   then started_at is null and completed_at is null and failed_at is null
     end
+    and (status = 'skipped') = (skipped_at is not null)
   ),
   constraint status_matches_counters check (
     case status
       when 'created'   then remaining_tasks is null
       when 'started'   then remaining_deps = 0 and remaining_tasks > 0
       when 'completed' then remaining_deps = 0 and remaining_tasks = 0 and output is not null
+      when 'skipped'   then remaining_tasks is null and output is null and skip_reason is not null
       else true
     end
+  ),
+  constraint skip_reason_is_valid check (
+    skip_reason is null or (status = 'skipped' and skip_reason in ('condition_unmet', 'dependency_skipped'))
   )
 );
 create index step_states_flow_slug_idx on pgflow.step_states (flow_slug);

@@ -1,10 +1,20 @@
 
--- add_step( flow_slug, step_slug, deps_slugs, max_attempts, base_delay, timeout, start_delay, step_type )
--- add_step( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, step_type )
+-- add_step( flow_slug, step_slug, deps_slugs, max_attempts, base_delay, timeout, start_delay, step_type,
+--           run_if, run_unless, when_unmet )
+-- add_step( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, step_type,
+--           run_if, run_unless, when_unmet )
 -- Appends a step to a flow. Dependencies must exist already, so steps are
 -- always added in topological order and cycles cannot be built. Adding the same
 -- step again is a no-op; a different definition under an existing step slug,
 -- or a new step in a flow that already has runs, is an error.
+--
+-- Conditions: run_if and run_unless are JSON objects, containment patterns
+-- (@>) over the step's input {"run": <run input>, "<dep>": <dep output>, ...};
+-- their top-level keys name "run" or direct dependencies. The step runs when
+-- its input contains run_if (if set) and does not contain run_unless (if set);
+-- otherwise when_unmet decides: 'skip' (the step is skipped, its dependents run
+-- without its key), 'skip_cascade' (it and everything downstream is skipped)
+-- or 'fail' (the run fails). Patterns are data: no SQL is ever evaluated.
 create function pgflow.add_step(
   flow_slug    text,
   step_slug    text,
@@ -13,7 +23,10 @@ create function pgflow.add_step(
   base_delay   integer default null,
   timeout      integer default null,
   start_delay  integer default null,
-  step_type    text    default 'single'
+  step_type    text    default 'single',
+  run_if       jsonb   default null,
+  run_unless   jsonb   default null,
+  when_unmet   text    default 'skip'
 )
 returns pgflow.steps
 language plpgsql
@@ -26,6 +39,7 @@ declare
   v_bad      text;
   v_old_deps text[];
   v_diff     text[];
+  v_cond     record;
 begin
   perform pgflow._assert_slug('flow', add_step.flow_slug);
   perform pgflow._assert_slug('step', add_step.step_slug);
@@ -49,6 +63,13 @@ begin
   perform pgflow._assert_option('base_delay', add_step.base_delay, 0);
   perform pgflow._assert_option('timeout', add_step.timeout, 1);
   perform pgflow._assert_option('start_delay', add_step.start_delay, 0);
+
+  if add_step.when_unmet is null or add_step.when_unmet not in ('skip', 'skip_cascade', 'fail') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid when_unmet "%s" for step "%s"', coalesce(add_step.when_unmet, 'NULL'), add_step.step_slug),
+      hint    = 'when_unmet is "skip" (skip the step), "skip_cascade" (skip it and everything after it) or "fail" (fail the run).';
+  end if;
 
   if array_position(v_deps, null) is not null then
     raise exception using
@@ -77,6 +98,35 @@ begin
       hint    = 'A map step maps over the run input (no dependency) or over one step''s array output.';
   end if;
 
+  -- A condition is a JSON object whose top-level keys are "run" or direct dependencies.
+  for v_cond in
+    select c.name, c.pattern
+      from (values (1, 'run_if', add_step.run_if), (2, 'run_unless', add_step.run_unless)) as c (n, name, pattern)
+     where c.pattern is not null
+     order by c.n
+  loop
+    if jsonb_typeof(v_cond.pattern) <> 'object' then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s of step "%s" must be a JSON object, got %s',
+                         v_cond.name, add_step.step_slug, jsonb_typeof(v_cond.pattern)),
+        hint    = 'A condition is a pattern the step''s input must contain, such as {"run": {"plan": "pro"}}.';
+    end if;
+    select k into v_bad
+      from jsonb_object_keys(v_cond.pattern) as k
+     where k <> 'run' and not k = any(v_deps)
+     order by k
+     limit 1;
+    if v_bad is not null then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s of step "%s" refers to "%s", which is neither "run" nor a dependency of the step',
+                         v_cond.name, add_step.step_slug, v_bad),
+        hint    = format('The keys of a condition name the step''s input: %s.',
+                         array_to_string(array['run'] || array(select d from unnest(v_deps) as d order by d), ', '));
+    end if;
+  end loop;
+
   -- The same step again is a no-op; another definition under its slug is an error.
   select * into v_step
     from pgflow.steps as s
@@ -102,7 +152,14 @@ begin
                     coalesce(add_step.timeout::text, 'default')) end,
       case when v_step.opt_start_delay is distinct from add_step.start_delay
         then format('start_delay %s -> %s', coalesce(v_step.opt_start_delay::text, 'default'),
-                    coalesce(add_step.start_delay::text, 'default')) end
+                    coalesce(add_step.start_delay::text, 'default')) end,
+      case when v_step.run_if is distinct from add_step.run_if
+        then format('run_if %s -> %s', coalesce(v_step.run_if::text, 'none'), coalesce(add_step.run_if::text, 'none')) end,
+      case when v_step.run_unless is distinct from add_step.run_unless
+        then format('run_unless %s -> %s', coalesce(v_step.run_unless::text, 'none'),
+                    coalesce(add_step.run_unless::text, 'none')) end,
+      case when v_step.when_unmet <> add_step.when_unmet
+        then format('when_unmet %s -> %s', v_step.when_unmet, add_step.when_unmet) end
     ], null);
     if cardinality(v_diff) > 0 then
       raise exception using
@@ -135,10 +192,12 @@ begin
   end if;
 
   insert into pgflow.steps (flow_slug, step_slug, step_type, step_index, deps_count,
-                            opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay)
+                            opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay,
+                            run_if, run_unless, when_unmet)
   select add_step.flow_slug, add_step.step_slug, add_step.step_type,
          coalesce(max(s.step_index) + 1, 0), cardinality(v_deps),
-         add_step.max_attempts, add_step.base_delay, add_step.timeout, add_step.start_delay
+         add_step.max_attempts, add_step.base_delay, add_step.timeout, add_step.start_delay,
+         add_step.run_if, add_step.run_unless, add_step.when_unmet
     from pgflow.steps as s
    where s.flow_slug = add_step.flow_slug
   returning * into strict v_step;
@@ -157,17 +216,21 @@ create function pgflow.add_step(
   base_delay   integer default null,
   timeout      integer default null,
   start_delay  integer default null,
-  step_type    text    default 'single'
+  step_type    text    default 'single',
+  run_if       jsonb   default null,
+  run_unless   jsonb   default null,
+  when_unmet   text    default 'skip'
 )
 returns pgflow.steps
 language sql
 volatile
 set search_path = ''
 as $$
-  select pgflow.add_step(flow_slug, step_slug, '{}'::text[], max_attempts, base_delay, timeout, start_delay, step_type);
+  select pgflow.add_step(flow_slug, step_slug, '{}'::text[], max_attempts, base_delay, timeout, start_delay, step_type,
+                         run_if, run_unless, when_unmet);
 $$;
 
-comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text) is
+comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) is
   'appends a step that waits for deps_slugs; the same step again is a no-op';
-comment on function pgflow.add_step(text, text, integer, integer, integer, integer, text) is
+comment on function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) is
   'appends a step with no dependencies; the same step again is a no-op';

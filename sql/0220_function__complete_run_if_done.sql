@@ -1,7 +1,8 @@
 
 -- _complete_run_if_done( run_id, flow_slug )
 -- Completes a started run that has no remaining steps. Its output holds the
--- outputs of its leaf steps (steps that no other step depends on), by slug.
+-- outputs of its leaf steps (steps that no other step depends on), by slug;
+-- skipped leaves have no output and are left out.
 create function pgflow._complete_run_if_done(run_id uuid, flow_slug text)
 returns void
 language plpgsql
@@ -17,6 +18,7 @@ begin
          output = (select coalesce(jsonb_object_agg(ss.step_slug, ss.output), '{}'::jsonb)
                      from pgflow.step_states as ss
                     where ss.run_id = r.run_id
+                      and ss.status = 'completed'
                       and not exists (select from pgflow.deps as d
                                        where d.flow_slug = ss.flow_slug and d.dep_slug = ss.step_slug))
    where r.run_id = _complete_run_if_done.run_id

@@ -1,9 +1,10 @@
 
 -- _cascade( run_id, flow_slug, completed_steps )
 -- Drives a run forward after steps completed (or, with null, after it
--- started): settles the completed steps, queues the steps that became ready,
--- completes at once the maps over empty arrays (which may make more steps
--- ready: hence the loop), and completes the run when nothing remains.
+-- started): settles the completed steps, skips the ready steps whose
+-- condition is not met (_apply_conditions), queues the steps that became
+-- ready, completes at once the maps over empty arrays (which may make more
+-- steps ready: hence the loop), and completes the run when nothing remains.
 -- The caller holds the run's lock.
 create function pgflow._cascade(run_id uuid, flow_slug text, completed_steps text[])
 returns void
@@ -19,6 +20,12 @@ begin
       if not pgflow._settle_completed_steps(_cascade.run_id, _cascade.flow_slug, v_completed) then
         return;
       end if;
+    end if;
+
+    -- Conditions are tested before anything ready is queued (or, for an
+    -- empty map, completed); an unmet 'fail' condition fails the run.
+    if not pgflow._apply_conditions(_cascade.run_id, _cascade.flow_slug) then
+      return;
     end if;
 
     perform pgflow._queue_ready_steps(_cascade.run_id, _cascade.flow_slug);

@@ -19,7 +19,7 @@
 -- archived with a warning, so a stray message cannot come back forever.
 --
 -- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
--- for a map step the array element at task_index.
+-- for a map step the array element at task_index. A skipped dependency has no key.
 create function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
 returns setof pgflow.step_task_record
 language plpgsql
@@ -114,7 +114,8 @@ begin
                   || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
                                  from pgflow.deps as d
                                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
-                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug),
+                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                  and dep.status = 'completed'),
                               '{}'::jsonb)
            end,
            st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record

@@ -7,6 +7,7 @@ revoke all on function pgflow._fail_run(uuid, text, text) from public;
 revoke all on function pgflow._complete_run_if_done(uuid, text) from public;
 revoke all on function pgflow._settle_completed_steps(uuid, text, text[]) from public;
 revoke all on function pgflow._queue_ready_steps(uuid, text) from public;
+revoke all on function pgflow._apply_conditions(uuid, text) from public;
 revoke all on function pgflow._cascade(uuid, text, text[]) from public;
 revoke all on function pgflow._assert_task_exists(uuid, text, text, integer) from public;
 revoke all on function pgflow._lock_run(uuid) from public;

@@ -6,11 +6,13 @@ export type {
   FlowOptions,
   FlowOutput,
   Json,
+  StepCondition,
   StepContext,
   StepDefinition,
   StepInput,
   StepOptions,
   StepOutput,
+  WhenUnmet,
 } from './dsl/flow.js';
 export { FlowDefinitionError } from './dsl/validate.js';
 export { compileFlow, quoteLiteral } from './compile/compile.js';

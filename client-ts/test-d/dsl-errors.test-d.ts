@@ -59,7 +59,6 @@ class Counter {
   }
 }
 
-// Features that do not exist yet.
-expectError(flow.step({ slug: 'x', runIf: { run: { url: 'a' } } }, () => 1));
+// Features that do not exist (conditions are runIf / runUnless: test-d/conditions.test-d.ts).
 expectError(flow.step({ slug: 'x', skipIf: true }, () => 1));
 expectError(flow.runIf);

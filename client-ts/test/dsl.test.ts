@@ -150,7 +150,8 @@ describe('step validation', () => {
     [{ startDelay: Infinity }, 'invalid startDelay Infinity for step "x": must be an integer between 0 and 2147483647'],
     [{ maxAttempts: 2 ** 31 }, 'invalid maxAttempts 2147483648 for step "x": must be an integer between 0 and 2147483647'],
     [{ timout: 5 }, 'unknown option "timout" for step "x"'],
-    [{ runIf: {} }, 'unknown option "runIf" for step "x"'],
+    [{ runIf: [] }, 'runIf of step "x" must be an object (a pattern of the input), got []'],
+    [{ skipIf: {} }, 'unknown option "skipIf" for step "x"'],
   ])('rejects step options %j', (options, expected) => {
     expect(message(() => untyped(base()).step({ slug: 'x', ...options }, () => 1))).toBe(expected);
   });

@@ -7,11 +7,11 @@ select has_function('pgflow', 'calculate_retry_delay', array['numeric', 'integer
 select has_function('pgflow', 'create_flow', array['text', 'integer', 'integer', 'integer'],
   'create_flow(text, integer, integer, integer)');
 select has_function('pgflow', 'add_step',
-  array['text', 'text', 'text[]', 'integer', 'integer', 'integer', 'integer', 'text'],
-  'add_step(text, text, text[], integer, integer, integer, integer, text): with dependencies');
+  array['text', 'text', 'text[]', 'integer', 'integer', 'integer', 'integer', 'text', 'jsonb', 'jsonb', 'text'],
+  'add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text): with dependencies');
 select has_function('pgflow', 'add_step',
-  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text'],
-  'add_step(text, text, integer, integer, integer, integer, text): without dependencies');
+  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text', 'jsonb', 'jsonb', 'text'],
+  'add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text): without dependencies');
 select has_function('pgflow', 'start_flow', array['text', 'jsonb', 'uuid'], 'start_flow(text, jsonb, uuid)');
 select has_function('pgflow', 'start_flow_with_states', array['text', 'jsonb', 'uuid'], 'start_flow_with_states(text, jsonb, uuid)');
 select has_function('pgflow', 'get_run_with_states', array['uuid'], 'get_run_with_states(uuid)');

@@ -8,10 +8,10 @@ select function_returns('pgflow', 'calculate_retry_delay', array['numeric', 'int
 select function_returns('pgflow', 'create_flow', array['text', 'integer', 'integer', 'integer'], 'pgflow.flows',
   'create_flow returns pgflow.flows');
 select function_returns('pgflow', 'add_step',
-  array['text', 'text', 'text[]', 'integer', 'integer', 'integer', 'integer', 'text'], 'pgflow.steps',
+  array['text', 'text', 'text[]', 'integer', 'integer', 'integer', 'integer', 'text', 'jsonb', 'jsonb', 'text'], 'pgflow.steps',
   'add_step (with dependencies) returns pgflow.steps');
 select function_returns('pgflow', 'add_step',
-  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text'], 'pgflow.steps',
+  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text', 'jsonb', 'jsonb', 'text'], 'pgflow.steps',
   'add_step (without dependencies) returns pgflow.steps');
 select function_returns('pgflow', 'start_flow', array['text', 'jsonb', 'uuid'], 'setof pgflow.runs',
   'start_flow returns setof pgflow.runs');

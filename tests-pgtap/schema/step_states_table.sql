@@ -1,13 +1,13 @@
 begin;
-select plan(37);
+select plan(44);
 
 -- pgflow.step_states: the contract's columns plus initial_tasks, output, error_message.
 select has_table('pgflow', 'step_states', 'table pgflow.step_states exists');
 select columns_are('pgflow', 'step_states',
   array['flow_slug', 'run_id', 'step_slug', 'status', 'remaining_tasks', 'remaining_deps',
         'created_at', 'started_at', 'completed_at', 'failed_at',
-        'initial_tasks', 'output', 'error_message'],
-  'pgflow.step_states has the documented columns and initial_tasks, output, error_message');
+        'initial_tasks', 'output', 'error_message', 'skipped_at', 'skip_reason'],
+  'pgflow.step_states has the documented columns and initial_tasks, output, error_message, skipped_at, skip_reason');
 select col_is_pk('pgflow', 'step_states', array['run_id', 'step_slug'], 'the primary key is (run_id, step_slug)');
 select fk_ok('pgflow', 'step_states', 'run_id', 'pgflow', 'runs', 'run_id', 'run_id references a run');
 select fk_ok('pgflow', 'step_states', array['flow_slug', 'step_slug'], 'pgflow', 'steps', array['flow_slug', 'step_slug'],
@@ -26,6 +26,10 @@ select col_type_is('pgflow', 'step_states', 'failed_at', 'timestamp with time zo
 select col_type_is('pgflow', 'step_states', 'initial_tasks', 'integer', 'initial_tasks is integer');
 select col_type_is('pgflow', 'step_states', 'output', 'jsonb', 'output is jsonb');
 select col_type_is('pgflow', 'step_states', 'error_message', 'text', 'error_message is text');
+select col_type_is('pgflow', 'step_states', 'skipped_at', 'timestamp with time zone', 'skipped_at is timestamptz');
+select col_type_is('pgflow', 'step_states', 'skip_reason', 'text', 'skip_reason is text');
+select col_is_null('pgflow', 'step_states', 'skipped_at', 'skipped_at is nullable');
+select col_is_null('pgflow', 'step_states', 'skip_reason', 'skip_reason is nullable');
 
 select col_not_null('pgflow', 'step_states', 'flow_slug', 'flow_slug is not null');
 select col_not_null('pgflow', 'step_states', 'run_id', 'run_id is not null');
@@ -48,8 +52,17 @@ select pgflow.create_flow('sch_ss');
 select pgflow.add_step('sch_ss', 'a');
 select pgflow.add_step('sch_ss', 'b', array['a']);
 select run_id as rid from pgflow.start_flow('sch_ss', '{}') \gset
-select throws_ok(format($$ update pgflow.step_states set status = 'skipped' where run_id = %L and step_slug = 'b' $$, :'rid'),
-  '23514', null, 'a status outside created/started/completed/failed is refused');
+select throws_ok(format($$ update pgflow.step_states set status = 'bogus' where run_id = %L and step_slug = 'b' $$, :'rid'),
+  '23514', null, 'a status outside created/started/completed/failed/skipped is refused');
+select throws_ok(format($$ update pgflow.step_states set status = 'skipped', skip_reason = 'condition_unmet'
+                          where run_id = %L and step_slug = 'b' $$, :'rid'),
+  '23514', null, 'a skipped status without skipped_at is refused');
+select throws_ok(format($$ update pgflow.step_states set status = 'skipped', skipped_at = now()
+                          where run_id = %L and step_slug = 'b' $$, :'rid'),
+  '23514', null, 'a skipped status without skip_reason is refused');
+select throws_ok(format($$ update pgflow.step_states set status = 'skipped', skipped_at = now(), skip_reason = 'bored'
+                          where run_id = %L and step_slug = 'b' $$, :'rid'),
+  '23514', null, 'an unknown skip_reason is refused');
 select throws_ok(format($$ update pgflow.step_states set remaining_deps = -1 where run_id = %L and step_slug = 'b' $$, :'rid'),
   '23514', null, 'a negative remaining_deps is refused');
 select throws_ok(format($$ update pgflow.step_states set status = 'completed', remaining_tasks = 0, output = '{}'

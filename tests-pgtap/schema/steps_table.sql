@@ -1,12 +1,13 @@
 begin;
-select plan(30);
+select plan(40);
 
 -- pgflow.steps: the contract's columns plus opt_start_delay.
 select has_table('pgflow', 'steps', 'table pgflow.steps exists');
 select columns_are('pgflow', 'steps',
   array['flow_slug', 'step_slug', 'step_type', 'step_index', 'deps_count',
-        'opt_max_attempts', 'opt_base_delay', 'opt_timeout', 'opt_start_delay', 'created_at'],
-  'pgflow.steps has the documented columns and opt_start_delay');
+        'opt_max_attempts', 'opt_base_delay', 'opt_timeout', 'opt_start_delay', 'created_at',
+        'run_if', 'run_unless', 'when_unmet'],
+  'pgflow.steps has the documented columns, opt_start_delay and the condition columns');
 select col_is_pk('pgflow', 'steps', array['flow_slug', 'step_slug'], 'the primary key is (flow_slug, step_slug)');
 select col_is_fk('pgflow', 'steps', 'flow_slug', 'flow_slug references a flow');
 select fk_ok('pgflow', 'steps', 'flow_slug', 'pgflow', 'flows', 'flow_slug', 'steps.flow_slug references flows.flow_slug');
@@ -21,6 +22,13 @@ select col_type_is('pgflow', 'steps', 'opt_base_delay', 'integer', 'opt_base_del
 select col_type_is('pgflow', 'steps', 'opt_timeout', 'integer', 'opt_timeout is integer');
 select col_type_is('pgflow', 'steps', 'opt_start_delay', 'integer', 'opt_start_delay is integer');
 select col_type_is('pgflow', 'steps', 'created_at', 'timestamp with time zone', 'created_at is timestamptz');
+select col_type_is('pgflow', 'steps', 'run_if', 'jsonb', 'run_if is jsonb');
+select col_type_is('pgflow', 'steps', 'run_unless', 'jsonb', 'run_unless is jsonb');
+select col_type_is('pgflow', 'steps', 'when_unmet', 'text', 'when_unmet is text');
+select col_is_null('pgflow', 'steps', 'run_if', 'run_if is nullable (no condition)');
+select col_is_null('pgflow', 'steps', 'run_unless', 'run_unless is nullable (no condition)');
+select col_not_null('pgflow', 'steps', 'when_unmet', 'when_unmet is not null');
+select col_default_is('pgflow', 'steps', 'when_unmet', 'skip', 'when_unmet defaults to skip');
 
 select col_not_null('pgflow', 'steps', 'flow_slug', 'flow_slug is not null');
 select col_not_null('pgflow', 'steps', 'step_slug', 'step_slug is not null');
@@ -42,6 +50,12 @@ select col_default_is('pgflow', 'steps', 'created_at', 'now()', 'created_at defa
 select pgflow.create_flow('sch_steps');
 select throws_ok($$ insert into pgflow.steps (flow_slug, step_slug, step_type) values ('sch_steps', 'a', 'loop') $$,
   '23514', null, 'a step_type other than single/map violates a check');
+select throws_ok($$ insert into pgflow.steps (flow_slug, step_slug, run_if) values ('sch_steps', 'a', '[1]') $$,
+  '23514', null, 'a run_if that is no JSON object violates a check');
+select throws_ok($$ insert into pgflow.steps (flow_slug, step_slug, run_unless) values ('sch_steps', 'a', '"x"') $$,
+  '23514', null, 'a run_unless that is no JSON object violates a check');
+select throws_ok($$ insert into pgflow.steps (flow_slug, step_slug, when_unmet) values ('sch_steps', 'a', 'ignore') $$,
+  '23514', null, 'a when_unmet other than skip/skip_cascade/fail violates a check');
 select is_empty($$ select 1 from pgflow.steps where flow_slug = 'sch_steps' $$, 'no step was inserted');
 
 select * from finish();

@@ -3,12 +3,25 @@ import type { FlowOptions, StepDefinition, StepOptions } from '../dsl/flow.js';
 type InspectableFlow = {
   readonly slug: string;
   readonly options: Readonly<FlowOptions>;
-  readonly steps: readonly Pick<StepDefinition, 'slug' | 'type' | 'dependsOn' | 'options'>[];
+  readonly steps: readonly Pick<StepDefinition, 'slug' | 'type' | 'dependsOn' | 'options' | 'condition' | 'branch'>[];
 };
 
 function formatOptions(options: Readonly<StepOptions>): string {
   const set = Object.entries(options).filter(([, v]) => v !== undefined);
   return set.length === 0 ? '-' : set.map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+// The condition column, shown only when some step has a condition.
+function formatCondition(step: InspectableFlow['steps'][number]): string {
+  const c = step.condition;
+  if (c === undefined) return '-';
+  const parts = [
+    ...(step.branch === undefined ? [] : [`branch=${step.branch}`]),
+    ...(c.runIf === undefined ? [] : [`runIf=${JSON.stringify(c.runIf)}`]),
+    ...(c.runUnless === undefined ? [] : [`runUnless=${JSON.stringify(c.runUnless)}`]),
+    `whenUnmet=${c.whenUnmet ?? 'skip'}`,
+  ];
+  return parts.join(' ');
 }
 
 function pad(rows: string[][]): string[] {
@@ -31,12 +44,14 @@ export function renderManifest(flow: InspectableFlow): string {
 
   const out = [`flow ${flow.slug}`, `  options: ${formatOptions(flow.options)}`, '', `steps (${flow.steps.length}):`];
   if (flow.steps.length > 0) {
-    const rows = [['slug', 'type', 'depends on', 'options']].concat(
+    const conditions = flow.steps.some((s) => s.condition !== undefined);
+    const rows = [['slug', 'type', 'depends on', 'options', ...(conditions ? ['condition'] : [])]].concat(
       flow.steps.map((s) => [
         s.slug + (dependents.has(s.slug) ? '' : ' (leaf)'),
         s.type,
         s.dependsOn.length > 0 ? s.dependsOn.join(', ') : s.type === 'map' ? '(run input)' : '-',
         formatOptions(s.options),
+        ...(conditions ? [formatCondition(s)] : []),
       ]),
     );
     out.push(...pad(rows).map((line) => `  ${line}`));

@@ -20,7 +20,7 @@ export interface StepStateRow {
   flow_slug: string;
   run_id: string;
   step_slug: string;
-  status: 'created' | 'started' | 'completed' | 'failed';
+  status: 'created' | 'started' | 'completed' | 'failed' | 'skipped';
   remaining_tasks: number | null;
   remaining_deps: number;
   initial_tasks: number | null;
@@ -30,6 +30,9 @@ export interface StepStateRow {
   started_at: string | null;
   completed_at: string | null;
   failed_at: string | null;
+  /** Set when the step was skipped (its condition was not met, or it could not run without a skipped step). */
+  skipped_at: string | null;
+  skip_reason: 'condition_unmet' | 'dependency_skipped' | null;
 }
 
 /** What pgflow.get_run_with_states returns: the run and its steps in definition order. */
@@ -44,7 +47,8 @@ export type FlowEventName =
   | 'run:failed'
   | 'step:started'
   | 'step:completed'
-  | 'step:failed';
+  | 'step:failed'
+  | 'step:skipped';
 
 /**
  * One state change, as the engine sends it with pg_notify on the flow's channel.

@@ -1,4 +1,4 @@
-import type { FlowOptions, StepOptions } from '../dsl/flow.js';
+import type { FlowOptions, StepCondition, StepOptions } from '../dsl/flow.js';
 
 // Structural, so any Flow instance (whatever its type parameters) fits.
 type CompilableFlow = {
@@ -9,6 +9,7 @@ type CompilableFlow = {
     readonly type: 'single' | 'map';
     readonly dependsOn: readonly string[];
     readonly options: Readonly<StepOptions>;
+    readonly condition?: StepCondition;
   }[];
 };
 
@@ -45,6 +46,18 @@ function optionArgs(options: Readonly<StepOptions>): string[] {
   return args;
 }
 
+// run_if / run_unless as jsonb literals and when_unmet, only those that are set.
+function conditionArgs(condition: StepCondition | undefined): string[] {
+  if (condition === undefined) return [];
+  const args: string[] = [];
+  if (condition.runIf !== undefined) args.push(`run_if => ${quoteLiteral(JSON.stringify(condition.runIf))}::jsonb`);
+  if (condition.runUnless !== undefined) {
+    args.push(`run_unless => ${quoteLiteral(JSON.stringify(condition.runUnless))}::jsonb`);
+  }
+  if (condition.whenUnmet !== undefined) args.push(`when_unmet => ${quoteLiteral(condition.whenUnmet)}`);
+  return args;
+}
+
 /**
  * The SQL that registers a flow: `pgflow.create_flow` then one `pgflow.add_step`
  * per step, in definition order. Deterministic, and safe to apply twice.
@@ -70,6 +83,7 @@ export function compileFlow(flow: CompilableFlow): string {
     }
     args.push(...optionArgs(step.options));
     if (step.type === 'map') args.push(`step_type => 'map'`);
+    args.push(...conditionArgs(step.condition));
     lines.push(`select pgflow.add_step(${args.join(', ')});`);
   }
   return lines.join('\n') + '\n';

@@ -1,7 +1,9 @@
 import {
+  CONDITION_OPTION_NAMES,
   FLOW_OPTION_NAMES,
   FlowDefinitionError,
   STEP_OPTION_NAMES,
+  assertCondition,
   assertDependencies,
   assertSlug,
   pickOptions,
@@ -64,6 +66,30 @@ export type StepOptions = FlowOptions & {
 };
 
 /**
+ * What happens when a step's condition is not met: `'skip'` (the step is
+ * skipped and its dependents run without its key), `'skip_cascade'` (it and
+ * every step downstream of it are skipped) or `'fail'` (the run fails).
+ *
+ * @example
+ * flow.step({ slug: 'charge', dependsOn: ['order'], runIf: { order: { paid: false } }, whenUnmet: 'skip_cascade' }, charge);
+ */
+export type WhenUnmet = 'skip' | 'skip_cascade' | 'fail';
+
+/**
+ * A step's condition as the compiler sees it: JSON containment patterns over
+ * the step's input `{ run, ...deps }`. The step runs when its input contains
+ * `runIf` (if set) and does not contain `runUnless` (if set).
+ *
+ * @example
+ * const cond: StepCondition = { runIf: { run: { plan: 'pro' } }, whenUnmet: 'skip' };
+ */
+export type StepCondition = {
+  readonly runIf?: Json;
+  readonly runUnless?: Json;
+  readonly whenUnmet?: WhenUnmet;
+};
+
+/**
  * What `new Flow()` takes: a slug (at most 47 characters, it names the queue) and options.
  *
  * @example
@@ -84,6 +110,10 @@ export type StepDefinition = {
   readonly dependsOn: readonly string[];
   /** Only the options that were set. */
   readonly options: Readonly<StepOptions>;
+  /** The step's condition, if it has one (its own, or its branch's). */
+  readonly condition?: StepCondition;
+  /** The branch the step was defined in, if any. */
+  readonly branch?: string;
   /** Returns the task output, or a promise of it. */
   readonly handler: (input: Json, context: StepContext<any>) => unknown;
 };
@@ -91,7 +121,11 @@ export type StepDefinition = {
 // ---------------------------------------------------------------------------
 // Type machinery. A flow's type carries, per step, its input, output and deps.
 
-type StepMeta = { input: unknown; output: unknown; deps: string };
+// skippable: dependents may run without this step's key (a condition with
+// whenUnmet 'skip', or a map over a skippable step). cascades: this step may be
+// skipped together with everything downstream (a 'skip_cascade' condition on
+// it or on a step upstream), so its dependents never run without it.
+type StepMeta = { input: unknown; output: unknown; deps: string; skippable: boolean; cascades: boolean };
 type StepMap = { [slug: string]: StepMeta };
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -105,13 +139,66 @@ type ArrayStepSlugs<S extends StepMap> = Extract<
 
 type ElementOf<T> = T extends readonly (infer E)[] ? E : never;
 
-type AddStep<S extends StepMap, Slug extends string, I, O, D extends string> = Simplify<
-  S & { [K in Slug]: { input: I; output: O; deps: D } }
+type AddStep<
+  S extends StepMap,
+  Slug extends string,
+  I,
+  O,
+  D extends string,
+  Sk extends boolean = false,
+  Ca extends boolean = false,
+> = Simplify<S & { [K in Slug]: { input: I; output: O; deps: D; skippable: Sk; cascades: Ca } }>;
+
+// A skippable dependency's key is optional: the step may run without it.
+type SingleInput<TInput, S extends StepMap, D extends keyof S> = Simplify<
+  { run: TInput } & { [K in D as S[K]['skippable'] extends true ? never : K]: S[K]['output'] } & {
+    [K in D as S[K]['skippable'] extends true ? K : never]?: S[K]['output'];
+  }
 >;
 
-type SingleInput<TInput, S extends StepMap, D extends keyof S> = Simplify<
-  { run: TInput } & { [K in D]: S[K]['output'] }
->;
+// Conditions: a pattern is a deep partial of the step input (arrays hold
+// patterns of their elements: containment), with no key the input lacks.
+type Pattern<T> = T extends readonly (infer E)[]
+  ? readonly Pattern<E>[]
+  : T extends object
+    ? { [K in keyof T]?: Pattern<Exclude<T[K], undefined>> }
+    : T;
+type NoExtra<P, T> = P extends readonly (infer PE)[]
+  ? T extends readonly (infer TE)[]
+    ? readonly NoExtra<PE, TE>[]
+    : P
+  : P extends object
+    ? T extends object
+      ? { [K in keyof P]: K extends keyof T ? NoExtra<P[K], Exclude<T[K], undefined>> : never }
+      : P
+    : P;
+
+type ConditionConfig<I, RI, RU, W extends WhenUnmet> = {
+  /** Run only when the step input contains this pattern (JSONB `@>`). */
+  runIf?: RI & NoExtra<RI, I>;
+  /** Do not run when the step input contains this pattern. */
+  runUnless?: RU & NoExtra<RU, I>;
+  /** What happens when the condition is not met (default 'skip'). */
+  whenUnmet?: W;
+};
+// Inside a branch the branch's condition applies: steps take none of their own.
+type NoConditionConfig = { runIf?: never; runUnless?: never; whenUnmet?: never };
+
+type HasCondition<RI, RU> = [RI] extends [never] ? ([RU] extends [never] ? false : true) : true;
+type Skips<RI, RU, W> = HasCondition<RI, RU> extends true ? ([W] extends ['skip'] ? true : false) : false;
+type Cascades<RI, RU, W> = HasCondition<RI, RU> extends true ? ([W] extends ['skip_cascade'] ? true : false) : false;
+type Or<A extends boolean, B extends boolean> = true extends A | B ? true : false;
+type AnyCascades<S extends StepMap, D extends keyof S> = true extends { [K in D]: S[K]['cascades'] }[D] ? true : false;
+type AnySkippable<S extends StepMap, D extends keyof S> = true extends { [K in D]: S[K]['skippable'] }[D] ? true : false;
+
+// What a branch passes to the steps defined inside it.
+type BranchMeta = { deps: string; skippable: boolean; cascades: boolean };
+type BranchDeps<B> = B extends BranchMeta ? B['deps'] : never;
+type BranchSkips<B> = B extends BranchMeta ? B['skippable'] : false;
+type BranchCascades<B> = B extends BranchMeta ? B['cascades'] : false;
+type CondConfig<B, I, RI, RU, W extends WhenUnmet> = B extends BranchMeta
+  ? NoConditionConfig
+  : ConditionConfig<I, RI, RU, W>;
 
 type MapItem<TInput, S extends StepMap, A extends keyof S> = [A] extends [never]
   ? ElementOf<TInput>
@@ -158,6 +245,13 @@ type JsonGuard<Out> = [Out] extends [JsonSafe<Out>]
 
 type Handler<I, C, Out> = (input: I, context: StepContext<C>) => Out | Promise<Out>;
 
+type BranchConfig<Slug extends string, D extends string> = {
+  /** Names the group (in errors and `pgflow inspect`); must differ from every step slug. */
+  slug: Slug;
+  /** Steps every step of the branch waits for (and its condition may read). */
+  dependsOn?: readonly D[];
+};
+
 type StepConfig<Slug extends string, D extends string> = StepOptions & {
   slug: Slug;
   /** Steps whose outputs this step receives; they must be defined before it. */
@@ -170,7 +264,7 @@ type MapConfig<Slug extends string, A extends string> = StepOptions & {
   array?: A;
 };
 
-type AnyFlow = Flow<any, any, any>;
+type AnyFlow = Flow<any, any, any, any>;
 type StepsOf<F extends AnyFlow> = F['~types']['steps'];
 
 /**
@@ -202,14 +296,21 @@ export type StepOutput<F extends AnyFlow, S extends keyof StepsOf<F>> = StepsOf<
 type LeafSlugs<S extends StepMap> = Exclude<keyof S, S[keyof S]['deps']>;
 
 /**
- * A run's output: the outputs of the leaf steps (those no step depends on), by slug.
+ * A run's output: the outputs of the leaf steps (those no step depends on), by
+ * slug; a leaf that may be skipped is optional.
  *
  * @example
  * type Out = FlowOutput<typeof scrape>; // { size: number }
  */
-export type FlowOutput<F extends AnyFlow> = {
-  [K in LeafSlugs<StepsOf<F>>]: StepsOf<F>[K]['output'];
-};
+export type FlowOutput<F extends AnyFlow> = Simplify<
+  {
+    [K in LeafSlugs<StepsOf<F>> as MaybeSkipped<StepsOf<F>[K]> extends true ? never : K]: StepsOf<F>[K]['output'];
+  } & {
+    [K in LeafSlugs<StepsOf<F>> as MaybeSkipped<StepsOf<F>[K]> extends true ? K : never]?: StepsOf<F>[K]['output'];
+  }
+>;
+// A skipped leaf is left out of the run output.
+type MaybeSkipped<M extends StepMeta> = Or<M['skippable'], M['cascades']>;
 
 // ---------------------------------------------------------------------------
 
@@ -227,9 +328,11 @@ export type FlowOutput<F extends AnyFlow> = {
  *
  * const nums = new Flow<number[]>({ slug: 'nums' }).map({ slug: 'double' }, (n) => n * 2);
  */
-export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}> {
+export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBranch = undefined> {
   /** Type-level only (never set at runtime): read by FlowInput, StepOutput, ... */
-  declare readonly '~types': { input: TInput; context: TContext; steps: TSteps };
+  declare readonly '~types': { input: TInput; context: TContext; steps: TSteps; branch: TBranch };
+  // Set while the steps of a branch are being defined (see branch()).
+  #branch: { slug: string; dependsOn: readonly string[]; condition: StepCondition } | undefined;
 
   readonly slug: string;
   /** Only the options that were set. */
@@ -255,10 +358,32 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}> {
    * @example
    * flow.step({ slug: 'size', dependsOn: ['fetch'], timeout: 10 }, (input) => input.fetch.html.length)
    */
-  step<Slug extends string, Deps extends StepSlugs<TSteps> = never, Out = never>(
-    config: StepConfig<Slug, Deps> & NewSlug<Slug, TSteps>,
-    handler: Handler<SingleInput<TInput, TSteps, Deps>, TContext, Out> & JsonGuard<Out>,
-  ): Flow<TInput, TContext, AddStep<TSteps, Slug, SingleInput<TInput, TSteps, Deps>, Out, Deps>> {
+  step<
+    Slug extends string,
+    Deps extends StepSlugs<TSteps> = never,
+    Out = never,
+    RI extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
+    RU extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
+    W extends WhenUnmet = 'skip',
+  >(
+    config: StepConfig<Slug, Deps> &
+      CondConfig<TBranch, SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, RI, RU, W> &
+      NewSlug<Slug, TSteps>,
+    handler: Handler<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, TContext, Out> & JsonGuard<Out>,
+  ): Flow<
+    TInput,
+    TContext,
+    AddStep<
+      TSteps,
+      Slug,
+      SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>,
+      Out,
+      Deps | BranchDeps<TBranch>,
+      Or<Skips<RI, RU, W>, BranchSkips<TBranch>>,
+      Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Deps | BranchDeps<TBranch>>>
+    >,
+    TBranch
+  > {
     const raw = this.#checkConfig(config, 'step');
     const deps = raw.dependsOn === undefined ? [] : raw.dependsOn;
     assertDependencies(raw.slug, deps, this.#slugs());
@@ -275,10 +400,34 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}> {
    *   .map({ slug: 'lengths' }, (url) => url.length)
    *   .map({ slug: 'halves', array: 'lengths' }, (n) => n / 2);
    */
-  map<Slug extends string, Arr extends ArrayStepSlugs<TSteps> = never, Out = never>(
-    config: MapConfig<Slug, Arr> & NewSlug<Slug, TSteps> & RootMapGuard<TInput, TSteps, Arr>,
+  map<
+    Slug extends string,
+    Arr extends ArrayStepSlugs<TSteps> = never,
+    Out = never,
+    RI extends Pattern<SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>> = never,
+    RU extends Pattern<SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>> = never,
+    W extends WhenUnmet = 'skip',
+  >(
+    config: MapConfig<Slug, Arr> &
+      CondConfig<TBranch, SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>, RI, RU, W> &
+      NewSlug<Slug, TSteps> &
+      RootMapGuard<TInput, TSteps, Arr>,
     handler: Handler<MapItem<TInput, TSteps, Arr>, TContext, Out> & JsonGuard<Out>,
-  ): Flow<TInput, TContext, AddStep<TSteps, Slug, MapItem<TInput, TSteps, Arr>, Out[], Arr>> {
+  ): Flow<
+    TInput,
+    TContext,
+    AddStep<
+      TSteps,
+      Slug,
+      MapItem<TInput, TSteps, Arr>,
+      Out[],
+      Arr | BranchDeps<TBranch>,
+      // a map over a skipped step is skipped too
+      Or<Or<Skips<RI, RU, W>, BranchSkips<TBranch>>, AnySkippable<TSteps, Arr>>,
+      Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Arr | BranchDeps<TBranch>>>
+    >,
+    TBranch
+  > {
     const raw = this.#checkConfig(config, 'map');
     // Plain-JS callers may also pass dependsOn; a map still takes at most one.
     const listed = raw.dependsOn === undefined ? [] : raw.dependsOn;
@@ -295,6 +444,87 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}> {
   }
 
   /**
+   * Applies one condition to a group of steps. Every step defined in `build`
+   * waits for the branch's `dependsOn` (on top of its own) and carries the
+   * branch's condition and `whenUnmet` (default 'skip'), so all of them test
+   * the same pattern on the same data and run or skip together. Step slugs
+   * stay flat; the branch slug names the group and must differ from every
+   * step slug. Steps inside take no condition of their own, and branches do
+   * not nest. A map inside a branch needs the branch's `dependsOn` to be empty
+   * or its own array (a map has at most one dependency).
+   *
+   * @example
+   * flow.branch({ slug: 'premium', dependsOn: ['user'], runIf: { user: { plan: 'pro' } } }, (b) =>
+   *   b.step({ slug: 'report' }, (input) => input.user.id)
+   *    .step({ slug: 'email', dependsOn: ['report'] }, (input) => input.report));
+   */
+  branch<
+    BSlug extends string,
+    BDeps extends StepSlugs<TSteps> = never,
+    RI extends Pattern<SingleInput<TInput, TSteps, BDeps>> = never,
+    RU extends Pattern<SingleInput<TInput, TSteps, BDeps>> = never,
+    W extends WhenUnmet = 'skip',
+    NewSteps extends StepMap = TSteps,
+  >(
+    this: Flow<TInput, TContext, TSteps, undefined>,
+    config: BranchConfig<BSlug, BDeps> &
+      ConditionConfig<SingleInput<TInput, TSteps, BDeps>, RI, RU, W> &
+      NewSlug<BSlug, TSteps>,
+    build: (
+      branch: Flow<
+        TInput,
+        TContext,
+        TSteps,
+        { deps: BDeps; skippable: Skips<RI, RU, W>; cascades: Cascades<RI, RU, W> }
+      >,
+    ) => Flow<TInput, TContext, NewSteps, any>,
+  ): Flow<TInput, TContext, NewSteps> {
+    if (this.#branch) {
+      throw new FlowDefinitionError(
+        `branch ${show((config as { slug?: unknown })?.slug)} is inside branch "${this.#branch.slug}": branches do not nest`,
+      );
+    }
+    if (config === null || typeof config !== 'object') {
+      throw new FlowDefinitionError(`.branch() takes { slug, dependsOn, runIf | runUnless, whenUnmet }, got ${show(config)}`);
+    }
+    const raw = config as Record<string, unknown>;
+    assertSlug('step', raw.slug);
+    const slug = raw.slug;
+    if (this.getStep(slug) || this.#branchSlugs().has(slug)) {
+      throw new FlowDefinitionError(`branch slug "${slug}" is already used in flow "${this.slug}"`);
+    }
+    pickOptions(`branch "${slug}"`, raw, [], ['slug', 'dependsOn', ...CONDITION_OPTION_NAMES]);
+    const deps = raw.dependsOn === undefined ? [] : raw.dependsOn;
+    assertDependencies(slug, deps, this.#slugs());
+    if (raw.runIf === undefined && raw.runUnless === undefined) {
+      throw new FlowDefinitionError(`branch "${slug}" needs a condition: runIf, runUnless or both`);
+    }
+    // defined: runIf or runUnless is set
+    const condition = assertCondition(`branch "${slug}"`, raw, deps)!;
+    if (typeof build !== 'function') {
+      throw new FlowDefinitionError(`.branch("${slug}") takes a function that defines its steps, got ${show(build)}`);
+    }
+    const inner = this.#copy(this.steps);
+    inner.#branch = { slug, dependsOn: Object.freeze([...deps]), condition };
+    const built: unknown = build(inner as any);
+    if (!isFlow(built) || built.slug !== this.slug || !this.steps.every((s, i) => built.steps[i] === s)) {
+      throw new FlowDefinitionError(
+        `the function of branch "${slug}" must return the flow it was given, with the branch's steps added`,
+      );
+    }
+    const added = built.steps.slice(this.steps.length);
+    if (added.some((s) => s.branch !== slug)) {
+      throw new FlowDefinitionError(
+        `the function of branch "${slug}" must return the flow it was given, with the branch's steps added`,
+      );
+    }
+    if (added.length === 0) {
+      throw new FlowDefinitionError(`branch "${slug}" defines no step`);
+    }
+    return this.#copy(built.steps) as any;
+  }
+
+  /**
    * The step with this slug, if any.
    *
    * @example
@@ -308,6 +538,18 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}> {
     return new Set(this.steps.map((s) => s.slug));
   }
 
+  #branchSlugs(): Set<string> {
+    const slugs = new Set(this.steps.flatMap((s) => (s.branch === undefined ? [] : [s.branch])));
+    if (this.#branch) slugs.add(this.#branch.slug);
+    return slugs;
+  }
+
+  #copy(steps: readonly StepDefinition[]): Flow<TInput, TContext, any, any> {
+    const next = new Flow<TInput, TContext, any, any>({ slug: this.slug, ...this.options });
+    (next as { steps: readonly StepDefinition[] }).steps = Object.freeze([...steps]);
+    return next;
+  }
+
   #checkConfig(config: unknown, kind: 'step' | 'map') {
     if (config === null || typeof config !== 'object') {
       throw new FlowDefinitionError(`.${kind}() takes { slug, ...options }, got ${show(config)}`);
@@ -318,32 +560,54 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}> {
     if (this.getStep(slug)) {
       throw new FlowDefinitionError(`step "${slug}" is already defined in flow "${this.slug}"`);
     }
+    if (this.#branchSlugs().has(slug)) {
+      throw new FlowDefinitionError(`step slug "${slug}" is already used by a branch in flow "${this.slug}"`);
+    }
     if (raw.array !== undefined && typeof raw.array !== 'string') {
       throw new FlowDefinitionError(`array of map step "${slug}" must be a step slug, got ${show(raw.array)}`);
     }
     const extra = kind === 'map' ? ['slug', 'dependsOn', 'array'] : ['slug', 'dependsOn'];
-    const options = pickOptions(`step "${slug}"`, raw, STEP_OPTION_NAMES, extra);
-    return { slug, options, dependsOn: raw.dependsOn, array: raw.array as string | undefined };
+    if (this.#branch) {
+      const own = CONDITION_OPTION_NAMES.find((name) => raw[name] !== undefined);
+      if (own !== undefined) {
+        throw new FlowDefinitionError(
+          `step "${slug}" is in branch "${this.#branch.slug}", whose condition it takes: it cannot set ${own}`,
+        );
+      }
+    }
+    const options = pickOptions(`step "${slug}"`, raw, STEP_OPTION_NAMES, [...extra, ...CONDITION_OPTION_NAMES]);
+    return { slug, options, raw, dependsOn: raw.dependsOn, array: raw.array as string | undefined };
   }
 
   #with(
-    raw: { slug: string; options: StepOptions },
+    raw: { slug: string; options: StepOptions; raw: Record<string, unknown> },
     type: StepDefinition['type'],
-    deps: readonly string[],
+    ownDeps: readonly string[],
     handler: unknown,
   ): any {
     if (typeof handler !== 'function') {
       throw new FlowDefinitionError(`handler of step "${raw.slug}" must be a function, got ${show(handler)}`);
     }
+    const branch = this.#branch;
+    // A branch's steps wait for its dependsOn too, and carry its condition.
+    const deps = branch ? [...branch.dependsOn, ...ownDeps.filter((d) => !branch.dependsOn.includes(d))] : ownDeps;
+    if (branch && type === 'map' && deps.length > 1) {
+      throw new FlowDefinitionError(
+        `map step "${raw.slug}" in branch "${branch.slug}" would depend on ${show(deps)}; a map has at most one dependency`,
+      );
+    }
+    const condition = branch ? branch.condition : assertCondition(`step "${raw.slug}"`, raw.raw, deps);
     const step: StepDefinition = Object.freeze({
       slug: raw.slug,
       type,
       dependsOn: Object.freeze([...deps]),
       options: Object.freeze(raw.options),
+      ...(condition === undefined ? {} : { condition }),
+      ...(branch ? { branch: branch.slug } : {}),
       handler: handler as StepDefinition['handler'],
     });
-    const next = new Flow({ slug: this.slug, ...this.options });
-    (next as { steps: readonly StepDefinition[] }).steps = Object.freeze([...this.steps, step]);
+    const next = this.#copy([...this.steps, step]);
+    next.#branch = branch;
     return next;
   }
 }

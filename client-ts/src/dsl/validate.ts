@@ -55,6 +55,8 @@ const MINIMUMS = { maxAttempts: 0, baseDelay: 0, timeout: 1, startDelay: 0 } as 
 export type OptionName = keyof typeof MINIMUMS;
 export const FLOW_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout'] as const;
 export const STEP_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout', 'startDelay'] as const;
+export const CONDITION_OPTION_NAMES = ['runIf', 'runUnless', 'whenUnmet'] as const;
+const WHEN_UNMET = ['skip', 'skip_cascade', 'fail'] as const;
 
 /**
  * Picks the options that were set out of `raw`, checking each; any other key
@@ -115,4 +117,52 @@ export function assertDependencies(
     }
     seen.add(dep);
   }
+}
+
+type Condition = {
+  readonly runIf?: import('./flow.js').Json;
+  readonly runUnless?: import('./flow.js').Json;
+  readonly whenUnmet?: (typeof WHEN_UNMET)[number];
+};
+
+/**
+ * Checks runIf / runUnless / whenUnmet of a step or branch as pgflow.add_step
+ * does: each pattern a JSON object whose top-level keys are "run" or a direct
+ * dependency. Returns the condition (frozen), or undefined when none is set.
+ */
+export function assertCondition(
+  owner: string,
+  raw: Record<string, unknown>,
+  deps: readonly string[],
+): Condition | undefined {
+  const out: { runIf?: unknown; runUnless?: unknown; whenUnmet?: unknown } = {};
+  for (const name of ['runIf', 'runUnless'] as const) {
+    const pattern = raw[name];
+    if (pattern === undefined) continue;
+    if (pattern === null || typeof pattern !== 'object' || Array.isArray(pattern)) {
+      throw new FlowDefinitionError(`${name} of ${owner} must be an object (a pattern of the input), got ${show(pattern)}`);
+    }
+    let copy: unknown;
+    try {
+      copy = JSON.parse(JSON.stringify(pattern));
+    } catch {
+      throw new FlowDefinitionError(`${name} of ${owner} must be JSON-serializable`);
+    }
+    for (const key of Object.keys(pattern)) {
+      if (key !== 'run' && !deps.includes(key)) {
+        throw new FlowDefinitionError(
+          `${name} of ${owner} refers to ${show(key)}, which is neither "run" nor a dependency; allowed: ${['run', ...deps].join(', ')}`,
+        );
+      }
+    }
+    out[name] = copy;
+  }
+  const when = raw.whenUnmet;
+  if (when !== undefined) {
+    if (!(WHEN_UNMET as readonly unknown[]).includes(when)) {
+      throw new FlowDefinitionError(`invalid whenUnmet ${show(when)} for ${owner}: must be ${WHEN_UNMET.join(', ')}`);
+    }
+    out.whenUnmet = when;
+  }
+  return Object.keys(out).length === 0 ? undefined : (Object.freeze(out) as Condition);
 }
