@@ -12,7 +12,7 @@ select pgflow.pause_run(:'rid');
 select pgflow.complete_task(:'rid', 'seed', 0, '[1, 2, 3]');
 
 select results_eq(format($$ select step_slug, status, initial_tasks from pgflow.step_states where run_id = %L order by 1 $$, :'rid'),
-  $$ values ('double'::text, 'created'::text, 3), ('triple', 'created', 3), ('seed', 'completed', 1) $$,
+  $$ values ('double'::text, 'created'::text, 3), ('seed', 'completed', 1), ('triple', 'created', 3) $$,
   'while paused the maps know their size but are not started');
 select is_empty(format($$ select * from pgflow_tests.invariants(%L) $$, :'rid'), 'invariants hold while paused');
 select pgflow.resume_run(:'rid');
