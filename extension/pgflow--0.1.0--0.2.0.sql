@@ -1149,3 +1149,770 @@ $$;
 
 comment on function pgflow.start_tasks(text, bigint[], uuid) is
   'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
+
+-- Cancel, pause, resume runs: cancel_run, pause_run, resume_run.
+-- Run statuses 'cancelled' and 'paused', step and task status 'cancelled'.
+alter table pgflow.runs
+  add column cancelled_at timestamptz,
+  add column cancel_reason text,
+  add column paused_at timestamptz,
+  drop constraint status_is_valid,
+  drop constraint status_matches_timestamps;
+alter table pgflow.runs
+  add constraint status_is_valid check (status in ('started', 'completed', 'failed', 'cancelled', 'paused')),
+  add constraint cancelled_at_is_after_started_at check (cancelled_at is null or cancelled_at >= started_at),
+  add constraint paused_at_is_after_started_at check (paused_at is null or paused_at >= started_at),
+  add constraint status_matches_timestamps check (
+    (status = 'completed') = (completed_at is not null)
+    and (status = 'failed') = (failed_at is not null)
+    and (status = 'cancelled') = (cancelled_at is not null)
+    and (status = 'paused') = (paused_at is not null)
+  ),
+  add constraint cancel_reason_only_when_cancelled check (cancel_reason is null or status = 'cancelled');
+
+alter table pgflow.step_states
+  add column cancelled_at timestamptz,
+  drop constraint status_is_valid,
+  drop constraint status_matches_timestamps;
+alter table pgflow.step_states
+  add constraint status_is_valid check (status in ('created', 'started', 'completed', 'failed', 'skipped', 'cancelled')),
+  add constraint status_matches_timestamps check (
+    case status
+      when 'created'   then started_at is null and completed_at is null and failed_at is null
+      when 'started'   then started_at is not null and completed_at is null and failed_at is null
+      when 'completed' then started_at is not null and completed_at is not null and failed_at is null
+      when 'failed'    then completed_at is null and failed_at is not null
+      when 'skipped'   then started_at is null and completed_at is null and failed_at is null
+      when 'cancelled' then completed_at is null and failed_at is null
+    end
+    and (status = 'skipped') = (skipped_at is not null)
+    and (status = 'cancelled') = (cancelled_at is not null)
+  );
+
+alter table pgflow.step_tasks
+  add column cancelled_at timestamptz,
+  drop constraint status_is_valid,
+  drop constraint status_matches_timestamps;
+alter table pgflow.step_tasks
+  add constraint status_is_valid check (status in ('queued', 'started', 'completed', 'failed', 'cancelled')),
+  add constraint status_matches_timestamps check (
+    case status
+      when 'queued'    then started_at is null and completed_at is null and failed_at is null
+      when 'started'   then started_at is not null and completed_at is null and failed_at is null
+      when 'completed' then started_at is not null and completed_at is not null and failed_at is null
+                            and output is not null
+      when 'failed'    then completed_at is null and failed_at is not null
+      when 'cancelled' then completed_at is null and failed_at is null
+    end
+    and (status = 'cancelled') = (cancelled_at is not null)
+  );
+
+-- _fail_run( run_id, flow_slug, error_message )
+-- Marks a started (or paused) run failed and archives the queue messages of its unfinished
+-- tasks, so that no worker picks up work of a failed run. The caller holds the
+-- run's lock.
+create or replace function pgflow._fail_run(run_id uuid, flow_slug text, error_message text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_failed_at timestamptz;
+  v_msg_ids   bigint[];
+begin
+  update pgflow.runs as r
+     set status = 'failed', failed_at = now(), paused_at = null
+   where r.run_id = _fail_run.run_id and r.status in ('started', 'paused') -- cancel: a paused run can fail too
+  returning r.failed_at into v_failed_at;
+  if not found then
+    return;
+  end if;
+
+  v_msg_ids := array(select t.message_id
+                       from pgflow.step_tasks as t
+                      where t.run_id = _fail_run.run_id
+                        and t.status in ('queued', 'started')
+                        and t.message_id is not null);
+  if cardinality(v_msg_ids) > 0 then
+    perform pgmq.archive(_fail_run.flow_slug, v_msg_ids);
+  end if;
+
+  perform pgflow._emit_event(_fail_run.flow_slug, _fail_run.run_id, 'run:failed',
+    jsonb_build_object('status', 'failed', 'failed_at', v_failed_at, 'error_message', _fail_run.error_message));
+end;
+$$;
+
+-- _complete_run_if_done( run_id, flow_slug )
+-- Completes a started (or paused: nothing is left to hold) run that has no
+-- remaining steps. Its output holds the
+-- outputs of its leaf steps (steps that no other step depends on), by slug.
+create or replace function pgflow._complete_run_if_done(run_id uuid, flow_slug text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+begin
+  update pgflow.runs as r
+     set status = 'completed',
+         completed_at = now(),
+         paused_at = null,
+         output = (select coalesce(jsonb_object_agg(ss.step_slug, ss.output), '{}'::jsonb)
+                     from pgflow.step_states as ss
+                    where ss.run_id = r.run_id
+                      and ss.status = 'completed'
+                      and not exists (select from pgflow.deps as d
+                                       where d.flow_slug = ss.flow_slug and d.dep_slug = ss.step_slug))
+   where r.run_id = _complete_run_if_done.run_id
+     and r.status in ('started', 'paused') -- cancel: a paused run completes when nothing remains
+     and r.remaining_steps = 0
+  returning r.* into v_run;
+  if found then
+    perform pgflow._emit_event(_complete_run_if_done.flow_slug, _complete_run_if_done.run_id, 'run:completed',
+      jsonb_build_object('status', 'completed', 'completed_at', v_run.completed_at, 'output', v_run.output));
+  end if;
+end;
+$$;
+
+-- _queue_ready_steps( run_id, flow_slug )
+-- Starts every step of the run whose dependencies are all met and that has
+-- tasks: one task per step (single) or per array element (map), each with its
+-- pgmq message, sent after the step's start_delay. One send_batch per distinct
+-- delay. A paused run queues nothing (resume_run queues what became ready).
+-- The caller holds the run's lock.
+create or replace function pgflow._queue_ready_steps(run_id uuid, flow_slug text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_ready   text[];
+  v_counts  integer[];
+  v_steps   text[];
+  v_indexes integer[];
+  v_delays  integer[];
+  v_delay   integer;
+  v_s       text[];
+  v_i       integer[];
+  v_ids     bigint[];
+begin
+  -- cancel: pause_run holds new work; resume_run cascades again.
+  if exists (select from pgflow.runs as r where r.run_id = _queue_ready_steps.run_id and r.status = 'paused') then
+    return;
+  end if;
+
+  with ready as (
+    update pgflow.step_states as ss
+       set status = 'started', started_at = now(), remaining_tasks = ss.initial_tasks
+     where ss.run_id = _queue_ready_steps.run_id
+       and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks > 0
+    returning ss.step_slug, ss.initial_tasks
+  )
+  select array_agg(r.step_slug), array_agg(r.initial_tasks) into v_ready, v_counts from ready as r;
+
+  if v_ready is null then
+    return;
+  end if;
+
+  perform pgflow._emit_event(_queue_ready_steps.flow_slug, _queue_ready_steps.run_id, 'step:started',
+            jsonb_build_object('step_slug', u.s, 'status', 'started',
+                               'started_at', now(), 'remaining_tasks', u.n))
+     from unnest(v_ready, v_counts) as u(s, n);
+
+  select array_agg(u.s order by st.step_index, i),
+         array_agg(i order by st.step_index, i),
+         array_agg(coalesce(st.opt_start_delay, 0) order by st.step_index, i)
+    into v_steps, v_indexes, v_delays
+    from unnest(v_ready, v_counts) as u(s, n)
+    join pgflow.steps as st on st.flow_slug = _queue_ready_steps.flow_slug and st.step_slug = u.s
+   cross join lateral generate_series(0, u.n - 1) as i;
+
+  for v_delay in select distinct d from unnest(v_delays) as d loop
+    select array_agg(u.s order by u.n), array_agg(u.i order by u.n)
+      into v_s, v_i
+      from unnest(v_steps, v_indexes, v_delays) with ordinality as u(s, i, d, n)
+     where u.d = v_delay;
+    -- Within one insert, pgmq's identity hands out ids in array order: sorted
+    -- ids pair up with the messages in the order they were sent.
+    v_ids := array(
+      select id
+        from pgmq.send_batch(
+               _queue_ready_steps.flow_slug,
+               array(select jsonb_build_object('flow_slug', _queue_ready_steps.flow_slug,
+                                               'run_id', _queue_ready_steps.run_id,
+                                               'step_slug', u.s, 'task_index', u.i)
+                       from unnest(v_s, v_i) with ordinality as u(s, i, n)
+                      order by u.n),
+               v_delay) as id
+       order by id);
+    insert into pgflow.step_tasks (flow_slug, run_id, step_slug, task_index, message_id)
+    select _queue_ready_steps.flow_slug, _queue_ready_steps.run_id, u.s, u.i, u.id
+      from unnest(v_s, v_i, v_ids) as u(s, i, id);
+  end loop;
+end;
+$$;
+
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (fail_task), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. Messages of cancelled tasks (a worker read
+-- them just before cancel_run) are archived. Messages of a paused run's
+-- queued tasks (and started ones whose lease ran out) are held: their
+-- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index.
+create or replace function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+  v_expired record;
+begin
+  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug, msg_ids and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', start_tasks.flow_slug),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+
+  -- Leases that ran out on the last attempt: fail those tasks (locking their
+  -- runs first, as complete_task does) before starting anything.
+  for v_expired in
+    select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and t.status = 'started'
+       and r.status = 'started' -- cancel: a paused run's expired task is held, not failed
+       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+       and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
+  loop
+    perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
+      format('timed out: no result within %s seconds, after %s attempts', v_expired.timeout + 2,
+             v_expired.attempts_count));
+  end loop;
+
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  with candidates as (
+    select t.run_id, t.step_slug, t.task_index
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and r.status = 'started'
+       and (t.status = 'queued'
+            or (t.status = 'started'
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       for update of t skip locked
+  ), started as (
+    update pgflow.step_tasks as t
+       set status = 'started',
+           attempts_count = t.attempts_count + 1,
+           started_at = now(),
+           last_worker_id = start_tasks.worker_id
+      from candidates as c, pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+     where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+       and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+       and f.flow_slug = t.flow_slug
+       and r.run_id = t.run_id
+    returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+              coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
+  )
+  select array_agg(row(
+           start_tasks.flow_slug, st.run_id, st.step_slug,
+           case
+             when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+             when st.step_type = 'map' then
+               (select dep.output -> st.task_index
+                  from pgflow.deps as d
+                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                 where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+             else jsonb_build_object('run', st.run_input)
+                  || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                 from pgflow.deps as d
+                                 join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                  and dep.status = 'completed'),
+                              '{}'::jsonb)
+           end,
+           st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+         order by st.message_id)
+    into v_tasks
+    from started as st;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+  v_ids := array(select t.message_id
+                   from pgflow.step_tasks as t
+                  where t.flow_slug = start_tasks.flow_slug
+                    and t.message_id = any(start_tasks.msg_ids)
+                    and t.status = 'cancelled');
+  if cardinality(v_ids) > 0 then
+    perform pgmq.archive(start_tasks.flow_slug, v_ids);
+  end if;
+  v_ids := array(select t.message_id
+                   from pgflow.step_tasks as t
+                   join pgflow.runs as r on r.run_id = t.run_id
+                  where t.flow_slug = start_tasks.flow_slug
+                    and t.message_id = any(start_tasks.msg_ids)
+                    and t.status in ('queued', 'started')
+                    and r.status = 'paused'
+                    and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+  if cardinality(v_ids) > 0 then
+    execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                   'q_' || lower(start_tasks.flow_slug))
+      using v_ids;
+  end if;
+
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null
+                          and not exists (select from pgflow.step_tasks as t
+                                           where t.flow_slug = start_tasks.flow_slug and t.message_id = m));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
+
+-- complete_task( run_id, step_slug, task_index, output )
+-- Records a started task's output and archives its message. The last task of
+-- a step completes the step (a map's output is the array of its tasks'
+-- outputs in task_index order) and cascades: dependents become ready and are
+-- queued, and the run completes when no step remains.
+--
+-- Only a started task of a running (or paused) run is completed. Otherwise
+-- (the task is queued, completed, failed or cancelled already, or the run
+-- has finished or was cancelled) nothing
+-- changes and no row is returned: a late or repeated call is harmless.
+-- An unknown run, step or task is an error.
+create or replace function pgflow.complete_task(run_id uuid, step_slug text, task_index integer, output jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run         pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
+  v_task        pgflow.step_tasks%rowtype;
+  v_step_status text;
+begin
+  if complete_task.output is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('output of task %s of step "%s" must not be null',
+                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
+      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
+  end if;
+
+  update pgflow.step_tasks as t
+     set status = 'completed', completed_at = now(), output = complete_task.output
+   where t.run_id = complete_task.run_id
+     and t.step_slug = complete_task.step_slug
+     and t.task_index = complete_task.task_index
+     and t.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
+  returning * into v_task;
+  if not found then
+    perform pgflow._assert_task_exists(complete_task.run_id, v_run.flow_slug, complete_task.step_slug,
+                                       complete_task.task_index);
+    return;
+  end if;
+
+  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
+
+  update pgflow.step_states as ss
+     set remaining_tasks = ss.remaining_tasks - 1,
+         status          = case when ss.remaining_tasks = 1 then 'completed' else ss.status end,
+         completed_at    = case when ss.remaining_tasks = 1 then now() end,
+         output          = case
+                             when ss.remaining_tasks > 1 then null
+                             when s.step_type = 'map' then
+                               (select jsonb_agg(t.output order by t.task_index)
+                                  from pgflow.step_tasks as t
+                                 where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
+                             else complete_task.output
+                           end
+    from pgflow.steps as s
+   where ss.run_id = complete_task.run_id
+     and ss.step_slug = complete_task.step_slug
+     and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+  returning ss.status into v_step_status;
+
+  if v_step_status = 'completed' then
+    perform pgflow._cascade(complete_task.run_id, v_run.flow_slug, array[complete_task.step_slug]);
+  end if;
+
+  return next v_task;
+end;
+$$;
+
+comment on function pgflow.complete_task(uuid, text, integer, jsonb) is
+  'completes a started task with its output and cascades to dependent steps and the run';
+
+-- fail_task( run_id, step_slug, task_index, error_message )
+-- Records a started task's failure. While attempts remain (attempts_count <
+-- max_attempts) the task is queued again and its message delayed by
+-- calculate_retry_delay(base_delay, attempts_count - 1): base_delay, then
+-- twice that, and so on. Otherwise the task, its step and the run fail, and
+-- the run's other queued work is archived.
+--
+-- Like complete_task, it changes nothing and returns no row unless the task
+-- is started and the run is running (or paused: a retry of a paused run is
+-- queued, and start_tasks holds it until resume_run); an unknown run, step or
+-- task is an error.
+create or replace function pgflow.fail_task(run_id uuid, step_slug text, task_index integer, error_message text)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);
+  v_task         pgflow.step_tasks%rowtype;
+  v_max_attempts integer;
+  v_base_delay   integer;
+begin
+  select coalesce(s.opt_max_attempts, f.opt_max_attempts), coalesce(s.opt_base_delay, f.opt_base_delay)
+    into v_max_attempts, v_base_delay
+    from pgflow.steps as s
+    join pgflow.flows as f on f.flow_slug = s.flow_slug
+   where s.flow_slug = v_run.flow_slug and s.step_slug = fail_task.step_slug;
+
+  update pgflow.step_tasks as t
+     set status        = case when t.attempts_count < v_max_attempts then 'queued' else 'failed' end,
+         started_at    = case when t.attempts_count < v_max_attempts then null else t.started_at end,
+         failed_at     = case when t.attempts_count < v_max_attempts then null else now() end,
+         error_message = fail_task.error_message
+   where t.run_id = fail_task.run_id
+     and t.step_slug = fail_task.step_slug
+     and t.task_index = fail_task.task_index
+     and t.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
+  returning * into v_task;
+  if not found then
+    perform pgflow._assert_task_exists(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.task_index);
+    return;
+  end if;
+
+  if v_task.status = 'queued' then
+    perform pgmq.set_vt(v_run.flow_slug, v_task.message_id,
+                        pgflow.calculate_retry_delay(v_base_delay, v_task.attempts_count - 1));
+    return next v_task;
+    return;
+  end if;
+
+  update pgflow.step_states as ss
+     set status = 'failed', failed_at = now(), error_message = fail_task.error_message
+   where ss.run_id = fail_task.run_id and ss.step_slug = fail_task.step_slug;
+  perform pgflow._emit_event(v_run.flow_slug, fail_task.run_id, 'step:failed',
+    jsonb_build_object('step_slug', fail_task.step_slug, 'status', 'failed', 'failed_at', now(),
+                       'error_message', fail_task.error_message));
+  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
+  perform pgflow._fail_run(fail_task.run_id, v_run.flow_slug, fail_task.error_message);
+
+  return next v_task;
+end;
+$$;
+
+comment on function pgflow.fail_task(uuid, text, integer, text) is
+  'fails a started task: queued again with exponential backoff while attempts remain, else fails step and run';
+
+-- prune( older_than )
+-- Deletes the runs that completed, failed or were cancelled more than older_than ago, with
+-- their step_states and step_tasks, and their tasks' messages from the flow's
+-- pgmq archive (and queue, should one be left there). Started and paused runs stay.
+-- Returns the number of runs deleted.
+create or replace function pgflow.prune(older_than interval)
+returns integer
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run_ids uuid[];
+  v_flow    text;
+  v_msg_ids bigint[];
+begin
+  if prune.older_than is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'older_than must not be null',
+      hint    = 'Pass how old a finished run must be to go, such as interval ''7 days''.';
+  end if;
+  if prune.older_than < interval '0' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('older_than must not be negative, got %s', prune.older_than),
+      hint    = 'Pass how old a finished run must be to go, such as interval ''7 days''.';
+  end if;
+
+  -- Locked in run_id order, so that two prunes at once do not deadlock.
+  v_run_ids := array(
+    select r.run_id
+      from pgflow.runs as r
+     where (r.status = 'completed' and r.completed_at < now() - prune.older_than)
+        or (r.status = 'failed' and r.failed_at < now() - prune.older_than)
+        or (r.status = 'cancelled' and r.cancelled_at < now() - prune.older_than) -- cancel
+     order by r.run_id
+       for update);
+  if cardinality(v_run_ids) = 0 then
+    return 0;
+  end if;
+
+  for v_flow, v_msg_ids in
+    select t.flow_slug, array_agg(t.message_id)
+      from pgflow.step_tasks as t
+     where t.run_id = any(v_run_ids) and t.message_id is not null
+     group by t.flow_slug
+     order by t.flow_slug
+  loop
+    execute format('delete from pgmq.%I as a where a.msg_id = any($1)', 'a_' || lower(v_flow)) using v_msg_ids;
+    perform pgmq.delete(v_flow, v_msg_ids);
+  end loop;
+
+  delete from pgflow.step_tasks as t where t.run_id = any(v_run_ids);
+  delete from pgflow.step_states as ss where ss.run_id = any(v_run_ids);
+  delete from pgflow.runs as r where r.run_id = any(v_run_ids);
+  return cardinality(v_run_ids);
+end;
+$$;
+
+comment on function pgflow.prune(interval) is
+  'deletes runs finished more than older_than ago, with their states, tasks and archived messages';
+
+-- cancel_run( run_id, reason )
+-- Stops a started or paused run for good: its queued and started tasks and
+-- its created and started steps become cancelled, their pgmq messages are
+-- archived (so no worker picks them up again), and the run becomes cancelled
+-- with cancelled_at and the reason. Results that workers report afterwards
+-- are ignored (complete_task and fail_task return no row). Returns the run.
+-- Cancelling a cancelled run changes nothing and returns it; a completed or
+-- failed run cannot be cancelled (object_not_in_prerequisite_state).
+-- Sends run:cancelled.
+create function pgflow.cancel_run(run_id uuid, reason text default null)
+returns pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run     pgflow.runs%rowtype;
+  v_msg_ids bigint[];
+begin
+  if cancel_run.run_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id must not be null',
+      hint    = 'Pass the id of the run to cancel (pgflow.runs.run_id).';
+  end if;
+  v_run := pgflow._lock_run(cancel_run.run_id);
+  if v_run.status = 'cancelled' then
+    return v_run;
+  end if;
+  if v_run.status not in ('started', 'paused') then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('run "%s" is %s and cannot be cancelled', cancel_run.run_id, v_run.status),
+      hint    = 'Only a started or paused run can be cancelled; a finished run stays as it is.';
+  end if;
+
+  -- Tasks before their messages: the order in which start_tasks and
+  -- complete_task lock them, so that a concurrent call cannot deadlock.
+  with cancelled as (
+    update pgflow.step_tasks as t
+       set status = 'cancelled', cancelled_at = now()
+     where t.run_id = cancel_run.run_id and t.status in ('queued', 'started')
+    returning t.message_id
+  )
+  select array_agg(c.message_id) into v_msg_ids from cancelled as c where c.message_id is not null;
+
+  update pgflow.step_states as ss
+     set status = 'cancelled', cancelled_at = now()
+   where ss.run_id = cancel_run.run_id and ss.status in ('created', 'started');
+
+  if cardinality(v_msg_ids) > 0 then
+    perform pgmq.archive(v_run.flow_slug, v_msg_ids);
+  end if;
+
+  update pgflow.runs as r
+     set status = 'cancelled', cancelled_at = now(), cancel_reason = cancel_run.reason, paused_at = null
+   where r.run_id = cancel_run.run_id
+  returning * into v_run;
+
+  perform pgflow._emit_event(v_run.flow_slug, v_run.run_id, 'run:cancelled',
+    jsonb_build_object('status', 'cancelled', 'cancelled_at', v_run.cancelled_at,
+                       'cancel_reason', v_run.cancel_reason));
+  return v_run;
+end;
+$$;
+
+comment on function pgflow.cancel_run(uuid, text) is
+  'cancels a started or paused run: its open steps and tasks are cancelled and their messages archived';
+
+-- pause_run( run_id )
+-- Pauses a started run: no step is queued while it is paused, and start_tasks
+-- starts none of its queued tasks but holds their messages (invisible until
+-- resume_run). Tasks already started go on: their results and retries are
+-- kept, steps that they complete are settled, and the run completes if its
+-- last step completes. Returns the run. Pausing a paused run changes nothing;
+-- a finished or cancelled run cannot be paused
+-- (object_not_in_prerequisite_state). Sends run:paused.
+create function pgflow.pause_run(run_id uuid)
+returns pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+begin
+  if pause_run.run_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id must not be null',
+      hint    = 'Pass the id of the run to pause (pgflow.runs.run_id).';
+  end if;
+  v_run := pgflow._lock_run(pause_run.run_id);
+  if v_run.status = 'paused' then
+    return v_run;
+  end if;
+  if v_run.status <> 'started' then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('run "%s" is %s and cannot be paused', pause_run.run_id, v_run.status),
+      hint    = 'Only a started run can be paused.';
+  end if;
+
+  update pgflow.runs as r
+     set status = 'paused', paused_at = now()
+   where r.run_id = pause_run.run_id
+  returning * into v_run;
+
+  perform pgflow._emit_event(v_run.flow_slug, v_run.run_id, 'run:paused',
+    jsonb_build_object('status', 'paused', 'paused_at', v_run.paused_at));
+  return v_run;
+end;
+$$;
+
+comment on function pgflow.pause_run(uuid) is
+  'pauses a started run: nothing new is queued or started until resume_run; started tasks finish';
+
+-- resume_run( run_id )
+-- Resumes a paused run: it is started again, the messages that start_tasks
+-- held while it was paused become visible now, and the steps that became
+-- ready meanwhile are queued (as after a completion). Returns the run.
+-- Resuming a started run changes nothing; a finished or cancelled run cannot
+-- be resumed (object_not_in_prerequisite_state). Sends run:resumed (with
+-- status started), then the events of what it queues.
+create function pgflow.resume_run(run_id uuid)
+returns pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+begin
+  if resume_run.run_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id must not be null',
+      hint    = 'Pass the id of the run to resume (pgflow.runs.run_id).';
+  end if;
+  v_run := pgflow._lock_run(resume_run.run_id);
+  if v_run.status = 'started' then
+    return v_run;
+  end if;
+  if v_run.status <> 'paused' then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('run "%s" is %s and cannot be resumed', resume_run.run_id, v_run.status),
+      hint    = 'Only a paused run can be resumed.';
+  end if;
+
+  update pgflow.runs as r
+     set status = 'started', paused_at = null
+   where r.run_id = resume_run.run_id;
+
+  -- start_tasks held these messages with visibility 'infinity'.
+  execute format('update pgmq.%I as q set vt = clock_timestamp() where q.vt = ''infinity'' and q.msg_id = any($1)',
+                 'q_' || lower(v_run.flow_slug))
+    using array(select t.message_id
+                  from pgflow.step_tasks as t
+                 where t.run_id = resume_run.run_id and t.status in ('queued', 'started')
+                   and t.message_id is not null);
+
+  perform pgflow._emit_event(v_run.flow_slug, v_run.run_id, 'run:resumed',
+    jsonb_build_object('status', 'started', 'resumed_at', now()));
+
+  perform pgflow._cascade(resume_run.run_id, v_run.flow_slug, null);
+
+  select * into v_run from pgflow.runs as r where r.run_id = resume_run.run_id;
+  return v_run;
+end;
+$$;
+
+comment on function pgflow.resume_run(uuid) is
+  'resumes a paused run: held messages become visible and the steps that became ready are queued';

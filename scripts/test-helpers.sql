@@ -120,6 +120,22 @@ begin
 end;
 $$;
 
+-- held_message_ids( flow_slug ): ids of the messages that start_tasks holds
+-- for paused runs (visibility 'infinity').
+create or replace function pgflow_tests.held_message_ids(flow_slug text)
+returns bigint[]
+language plpgsql
+as $$
+declare
+  v_ids bigint[];
+begin
+  execute format('select coalesce(array_agg(msg_id order by msg_id), ''{}'') from pgmq.%I where vt = ''infinity''',
+                 'q_' || lower(flow_slug))
+    into v_ids;
+  return v_ids;
+end;
+$$;
+
 -- invariants( run_id ): every invariant of the run that does not hold, one
 -- text each; empty when the run is consistent.
 create or replace function pgflow_tests.invariants(run_id uuid)
@@ -153,7 +169,7 @@ begin
                           join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
                          where d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
                            and dep.status not in ('completed', 'skipped')) as c
-   where ss.run_id = v_run.run_id and v_run.status = 'started' and ss.remaining_deps <> c.n;
+   where ss.run_id = v_run.run_id and v_run.status in ('started', 'paused') and ss.remaining_deps <> c.n;
 
   return query
   select format('step %s (%s) has remaining_tasks %s but %s tasks are not completed',
@@ -194,14 +210,14 @@ begin
   return query
   select format('task %s/%s is queued but its message %s is not in the queue', t.step_slug, t.task_index, t.message_id)
     from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and v_run.status = 'started' and t.status in ('queued', 'started')
+   where t.run_id = v_run.run_id and v_run.status in ('started', 'paused') and t.status in ('queued', 'started')
      and not t.message_id = any(v_queued);
 
   return query
   select format('task %s/%s is %s but its message %s is still in the queue', t.step_slug, t.task_index, t.status, t.message_id)
     from pgflow.step_tasks as t
    where t.run_id = v_run.run_id
-     and (t.status in ('completed', 'failed') or v_run.status <> 'started')
+     and (t.status in ('completed', 'failed', 'cancelled') or v_run.status not in ('started', 'paused'))
      and t.message_id = any(v_queued);
 
   return query
@@ -217,7 +233,40 @@ begin
   return query
   select format('step %s is %s while run is started, yet %s', ss.step_slug, ss.status, 'a step failed')
     from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status = 'started' and ss.status = 'failed';
+   where ss.run_id = v_run.run_id and v_run.status in ('started', 'paused') and ss.status = 'failed';
+
+  -- cancel_run, pause_run, resume_run
+  return query
+  select format('run is cancelled but step %s is still %s', ss.step_slug, ss.status)
+    from pgflow.step_states as ss
+   where ss.run_id = v_run.run_id and v_run.status = 'cancelled' and ss.status in ('created', 'started');
+
+  return query
+  select format('run is cancelled but task %s/%s is still %s', t.step_slug, t.task_index, t.status)
+    from pgflow.step_tasks as t
+   where t.run_id = v_run.run_id and v_run.status = 'cancelled' and t.status in ('queued', 'started');
+
+  return query
+  select format('step %s is cancelled but the run is %s', ss.step_slug, v_run.status)
+    from pgflow.step_states as ss
+   where ss.run_id = v_run.run_id and v_run.status <> 'cancelled' and ss.status = 'cancelled';
+
+  return query
+  select format('task %s/%s is cancelled but the run is %s', t.step_slug, t.task_index, v_run.status)
+    from pgflow.step_tasks as t
+   where t.run_id = v_run.run_id and v_run.status <> 'cancelled' and t.status = 'cancelled';
+
+  return query
+  select format('task %s/%s is cancelled but its step is %s', t.step_slug, t.task_index, ss.status)
+    from pgflow.step_tasks as t
+    join pgflow.step_states as ss on ss.run_id = t.run_id and ss.step_slug = t.step_slug
+   where t.run_id = v_run.run_id and t.status = 'cancelled' and ss.status <> 'cancelled';
+
+  return query
+  select format('task %s/%s of a %s run has a held message %s', t.step_slug, t.task_index, v_run.status, t.message_id)
+    from pgflow.step_tasks as t
+   where t.run_id = v_run.run_id and v_run.status <> 'paused'
+     and t.message_id = any(pgflow_tests.held_message_ids(v_run.flow_slug));
 
   return query
   select format('step %s is started but task %s/%s is still queued with no message', t.step_slug, t.step_slug, t.task_index)

@@ -1,7 +1,8 @@
 
 -- Runtime state, keyed by run_id first so that it can be distributed by run.
 
--- One row per run of a flow.
+-- One row per run of a flow: started, paused (pause_run), or finished:
+-- completed, failed or cancelled (cancel_run).
 create table pgflow.runs (
   run_id          uuid        not null primary key default gen_random_uuid(),
   flow_slug       text        not null references pgflow.flows (flow_slug),
@@ -12,15 +13,23 @@ create table pgflow.runs (
   started_at      timestamptz not null default now(),
   completed_at    timestamptz,
   failed_at       timestamptz,
-  constraint status_is_valid check (status in ('started', 'completed', 'failed')),
+  cancelled_at    timestamptz,
+  cancel_reason   text,
+  paused_at       timestamptz,
+  constraint status_is_valid check (status in ('started', 'completed', 'failed', 'cancelled', 'paused')),
   constraint remaining_steps_is_nonnegative check (remaining_steps >= 0),
   constraint completed_at_or_failed_at check (completed_at is null or failed_at is null),
   constraint completed_at_is_after_started_at check (completed_at is null or completed_at >= started_at),
   constraint failed_at_is_after_started_at check (failed_at is null or failed_at >= started_at),
+  constraint cancelled_at_is_after_started_at check (cancelled_at is null or cancelled_at >= started_at),
+  constraint paused_at_is_after_started_at check (paused_at is null or paused_at >= started_at),
   constraint status_matches_timestamps check (
     (status = 'completed') = (completed_at is not null)
     and (status = 'failed') = (failed_at is not null)
+    and (status = 'cancelled') = (cancelled_at is not null)
+    and (status = 'paused') = (paused_at is not null)
   ),
+  constraint cancel_reason_only_when_cancelled check (cancel_reason is null or status = 'cancelled'),
   constraint completed_run_has_no_remaining_steps check (status <> 'completed' or remaining_steps = 0)
 );
 create index runs_flow_slug_idx on pgflow.runs (flow_slug);
@@ -49,9 +58,10 @@ create table pgflow.step_states (
   -- without was skipped) never has tasks; it settles like a completed one.
   skipped_at      timestamptz,
   skip_reason     text,
+  cancelled_at    timestamptz,
   primary key (run_id, step_slug),
   foreign key (flow_slug, step_slug) references pgflow.steps (flow_slug, step_slug),
-  constraint status_is_valid check (status in ('created', 'started', 'completed', 'failed', 'skipped')),
+  constraint status_is_valid check (status in ('created', 'started', 'completed', 'failed', 'skipped', 'cancelled')),
   constraint remaining_tasks_is_nonnegative check (remaining_tasks >= 0),
   constraint remaining_deps_is_nonnegative check (remaining_deps >= 0),
   constraint initial_tasks_is_nonnegative check (initial_tasks >= 0),
@@ -62,8 +72,10 @@ create table pgflow.step_states (
       when 'completed' then started_at is not null and completed_at is not null and failed_at is null
       when 'failed'    then completed_at is null and failed_at is not null
       when 'skipped'   then started_at is null and completed_at is null and failed_at is null
+      when 'cancelled' then completed_at is null and failed_at is null
     end
     and (status = 'skipped') = (skipped_at is not null)
+    and (status = 'cancelled') = (cancelled_at is not null)
   ),
   constraint status_matches_counters check (
     case status
@@ -99,9 +111,10 @@ create table pgflow.step_tasks (
   completed_at   timestamptz,
   failed_at      timestamptz,
   last_worker_id uuid        references pgflow.workers (worker_id) on delete set null,
+  cancelled_at   timestamptz,
   primary key (run_id, step_slug, task_index),
   foreign key (run_id, step_slug) references pgflow.step_states (run_id, step_slug),
-  constraint status_is_valid check (status in ('queued', 'started', 'completed', 'failed')),
+  constraint status_is_valid check (status in ('queued', 'started', 'completed', 'failed', 'cancelled')),
   constraint task_index_is_nonnegative check (task_index >= 0),
   constraint attempts_count_is_nonnegative check (attempts_count >= 0),
   constraint status_matches_timestamps check (
@@ -111,7 +124,9 @@ create table pgflow.step_tasks (
       when 'completed' then started_at is not null and completed_at is not null and failed_at is null
                             and output is not null
       when 'failed'    then completed_at is null and failed_at is not null
+      when 'cancelled' then completed_at is null and failed_at is null
     end
+    and (status = 'cancelled') = (cancelled_at is not null)
   )
 );
 create index step_tasks_message_id_idx on pgflow.step_tasks (flow_slug, message_id);

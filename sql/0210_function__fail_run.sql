@@ -1,6 +1,6 @@
 
 -- _fail_run( run_id, flow_slug, error_message )
--- Marks a started run failed and archives the queue messages of its unfinished
+-- Marks a started (or paused) run failed and archives the queue messages of its unfinished
 -- tasks, so that no worker picks up work of a failed run. The caller holds the
 -- run's lock.
 create function pgflow._fail_run(run_id uuid, flow_slug text, error_message text)
@@ -14,8 +14,8 @@ declare
   v_msg_ids   bigint[];
 begin
   update pgflow.runs as r
-     set status = 'failed', failed_at = now()
-   where r.run_id = _fail_run.run_id and r.status = 'started'
+     set status = 'failed', failed_at = now(), paused_at = null
+   where r.run_id = _fail_run.run_id and r.status in ('started', 'paused') -- cancel: a paused run can fail too
   returning r.failed_at into v_failed_at;
   if not found then
     return;

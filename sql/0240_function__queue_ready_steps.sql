@@ -3,7 +3,8 @@
 -- Starts every step of the run whose dependencies are all met and that has
 -- tasks: one task per step (single) or per array element (map), each with its
 -- pgmq message, sent after the step's start_delay. One send_batch per distinct
--- delay. The caller holds the run's lock.
+-- delay. A paused run queues nothing (resume_run queues what became ready).
+-- The caller holds the run's lock.
 create function pgflow._queue_ready_steps(run_id uuid, flow_slug text)
 returns void
 language plpgsql
@@ -21,6 +22,11 @@ declare
   v_i       integer[];
   v_ids     bigint[];
 begin
+  -- cancel: pause_run holds new work; resume_run cascades again.
+  if exists (select from pgflow.runs as r where r.run_id = _queue_ready_steps.run_id and r.status = 'paused') then
+    return;
+  end if;
+
   with ready as (
     update pgflow.step_states as ss
        set status = 'started', started_at = now(), remaining_tasks = ss.initial_tasks

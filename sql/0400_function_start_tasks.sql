@@ -15,7 +15,10 @@
 -- workers racing for one message only the first starts it. A task whose lease
 -- ran out on its last attempt is not started again: it fails (fail_task), and
 -- with it its step and run. Messages of finished tasks or of runs that are no
--- longer running yield nothing. A message that belongs to no task at all is
+-- longer running yield nothing. Messages of cancelled tasks (a worker read
+-- them just before cancel_run) are archived. Messages of a paused run's
+-- queued tasks (and started ones whose lease ran out) are held: their
+-- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
 -- archived with a warning, so a stray message cannot come back forever.
 --
 -- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
@@ -59,9 +62,11 @@ begin
       from pgflow.step_tasks as t
       join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
       join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
      where t.flow_slug = start_tasks.flow_slug
        and t.message_id = any(start_tasks.msg_ids)
        and t.status = 'started'
+       and r.status = 'started' -- cancel: a paused run's expired task is held, not failed
        and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
        and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
   loop
@@ -129,6 +134,29 @@ begin
   loop
     perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
   end loop;
+
+  -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+  v_ids := array(select t.message_id
+                   from pgflow.step_tasks as t
+                  where t.flow_slug = start_tasks.flow_slug
+                    and t.message_id = any(start_tasks.msg_ids)
+                    and t.status = 'cancelled');
+  if cardinality(v_ids) > 0 then
+    perform pgmq.archive(start_tasks.flow_slug, v_ids);
+  end if;
+  v_ids := array(select t.message_id
+                   from pgflow.step_tasks as t
+                   join pgflow.runs as r on r.run_id = t.run_id
+                  where t.flow_slug = start_tasks.flow_slug
+                    and t.message_id = any(start_tasks.msg_ids)
+                    and t.status in ('queued', 'started')
+                    and r.status = 'paused'
+                    and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+  if cardinality(v_ids) > 0 then
+    execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                   'q_' || lower(start_tasks.flow_slug))
+      using v_ids;
+  end if;
 
   if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
     v_unknown := array(select m from unnest(start_tasks.msg_ids) as m

@@ -5,8 +5,9 @@
 -- outputs in task_index order) and cascades: dependents become ready and are
 -- queued, and the run completes when no step remains.
 --
--- Only a started task of a running run is completed. Otherwise (the task is
--- queued, completed or failed already, or the run has finished) nothing
+-- Only a started task of a running (or paused) run is completed. Otherwise
+-- (the task is queued, completed, failed or cancelled already, or the run
+-- has finished or was cancelled) nothing
 -- changes and no row is returned: a late or repeated call is harmless.
 -- An unknown run, step or task is an error.
 create function pgflow.complete_task(run_id uuid, step_slug text, task_index integer, output jsonb)
@@ -34,7 +35,7 @@ begin
      and t.step_slug = complete_task.step_slug
      and t.task_index = complete_task.task_index
      and t.status = 'started'
-     and v_run.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
   returning * into v_task;
   if not found then
     perform pgflow._assert_task_exists(complete_task.run_id, v_run.flow_slug, complete_task.step_slug,

@@ -7,7 +7,9 @@
 -- the run's other queued work is archived.
 --
 -- Like complete_task, it changes nothing and returns no row unless the task
--- is started and the run is running; an unknown run, step or task is an error.
+-- is started and the run is running (or paused: a retry of a paused run is
+-- queued, and start_tasks holds it until resume_run); an unknown run, step or
+-- task is an error.
 create function pgflow.fail_task(run_id uuid, step_slug text, task_index integer, error_message text)
 returns setof pgflow.step_tasks
 language plpgsql
@@ -35,7 +37,7 @@ begin
      and t.step_slug = fail_task.step_slug
      and t.task_index = fail_task.task_index
      and t.status = 'started'
-     and v_run.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
   returning * into v_task;
   if not found then
     perform pgflow._assert_task_exists(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.task_index);

@@ -1,8 +1,8 @@
 
 -- prune( older_than )
--- Deletes the runs that completed or failed more than older_than ago, with
+-- Deletes the runs that completed, failed or were cancelled more than older_than ago, with
 -- their step_states and step_tasks, and their tasks' messages from the flow's
--- pgmq archive (and queue, should one be left there). Started runs stay.
+-- pgmq archive (and queue, should one be left there). Started and paused runs stay.
 -- Returns the number of runs deleted.
 create function pgflow.prune(older_than interval)
 returns integer
@@ -34,6 +34,7 @@ begin
       from pgflow.runs as r
      where (r.status = 'completed' and r.completed_at < now() - prune.older_than)
         or (r.status = 'failed' and r.failed_at < now() - prune.older_than)
+        or (r.status = 'cancelled' and r.cancelled_at < now() - prune.older_than) -- cancel
      order by r.run_id
        for update);
   if cardinality(v_run_ids) = 0 then

@@ -16,7 +16,18 @@ export type {
 } from './dsl/flow.js';
 export { FlowDefinitionError } from './dsl/validate.js';
 export { compileFlow, quoteLiteral } from './compile/compile.js';
-export { getRun, registerFlow, RunFailedError, RunTimeoutError, startFlow, watchRun } from './client/client.js';
+export {
+  cancelRun,
+  getRun,
+  pauseRun,
+  registerFlow,
+  resumeRun,
+  RunCancelledError,
+  RunFailedError,
+  RunTimeoutError,
+  startFlow,
+  watchRun,
+} from './client/client.js';
 export type { RunHandle } from './client/client.js';
 export type { FlowEvent, FlowEventName, RunRow, RunWithStates, StepStateRow } from './client/types.js';
 export { startWorker } from './worker/worker.js';

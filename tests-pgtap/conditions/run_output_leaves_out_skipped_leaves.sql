@@ -20,7 +20,7 @@ select is_empty(format('select * from pgflow_tests.invariants(%L)', :'rid'), 'in
 select is((pgflow.get_run_with_states(:'rid') -> 'steps' -> 2) - 'created_at' - 'skipped_at' - 'run_id',
   '{"flow_slug": "cd_out", "step_slug": "leaf_off", "status": "skipped", "remaining_tasks": null,
     "remaining_deps": 0, "started_at": null, "completed_at": null, "failed_at": null, "initial_tasks": 1,
-    "output": null, "error_message": null, "skip_reason": "condition_unmet"}'::jsonb,
+    "output": null, "error_message": null, "skip_reason": "condition_unmet", "cancelled_at": null}'::jsonb,
   'get_run_with_states returns the skipped step with its skip_reason');
 
 select * from finish();

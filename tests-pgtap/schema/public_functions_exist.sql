@@ -1,5 +1,5 @@
 begin;
-select plan(19);
+select plan(22);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -24,6 +24,9 @@ select has_function('pgflow', 'register_worker', array['uuid', 'text', 'text'], 
 select has_function('pgflow', 'heartbeat_worker', array['uuid'], 'heartbeat_worker(uuid)');
 select has_function('pgflow', 'stop_worker', array['uuid'], 'stop_worker(uuid)');
 select has_function('pgflow', 'subscribe', array['text', 'interval'], 'subscribe(text, interval)');
+select has_function('pgflow', 'cancel_run', array['uuid', 'text'], 'cancel_run(uuid, text)');
+select has_function('pgflow', 'pause_run', array['uuid'], 'pause_run(uuid)');
+select has_function('pgflow', 'resume_run', array['uuid'], 'resume_run(uuid)');
 select is((select count(*)::integer from pg_proc where pronamespace = 'pgflow'::regnamespace and proname = 'add_step'),
   2, 'add_step has exactly two overloads');
 select is_empty($$ select p.oid::regprocedure from pg_proc as p
@@ -33,7 +36,8 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'start_tasks', 'complete_task', 'complete_tasks', 'fail_task', 'set_vt_batch',
                                             'register_worker', 'heartbeat_worker', 'stop_worker',
                                             'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
-                                            'prune', 'schedule_maintenance', 'subscribe') $$,
+                                            'prune', 'schedule_maintenance', 'subscribe',
+                                            'cancel_run', 'pause_run', 'resume_run') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();

@@ -6,8 +6,8 @@ select has_table('pgflow', 'step_states', 'table pgflow.step_states exists');
 select columns_are('pgflow', 'step_states',
   array['flow_slug', 'run_id', 'step_slug', 'status', 'remaining_tasks', 'remaining_deps',
         'created_at', 'started_at', 'completed_at', 'failed_at',
-        'initial_tasks', 'output', 'error_message', 'skipped_at', 'skip_reason'],
-  'pgflow.step_states has the documented columns and initial_tasks, output, error_message, skipped_at, skip_reason');
+        'initial_tasks', 'output', 'error_message', 'skipped_at', 'skip_reason', 'cancelled_at'],
+  'pgflow.step_states has the documented columns and initial_tasks, output, error_message, skipped_at, skip_reason, cancelled_at');
 select col_is_pk('pgflow', 'step_states', array['run_id', 'step_slug'], 'the primary key is (run_id, step_slug)');
 select fk_ok('pgflow', 'step_states', 'run_id', 'pgflow', 'runs', 'run_id', 'run_id references a run');
 select fk_ok('pgflow', 'step_states', array['flow_slug', 'step_slug'], 'pgflow', 'steps', array['flow_slug', 'step_slug'],

@@ -5,8 +5,9 @@ select plan(43);
 select has_table('pgflow', 'step_tasks', 'table pgflow.step_tasks exists');
 select columns_are('pgflow', 'step_tasks',
   array['flow_slug', 'run_id', 'step_slug', 'message_id', 'task_index', 'status', 'attempts_count',
-        'error_message', 'output', 'queued_at', 'started_at', 'completed_at', 'failed_at', 'last_worker_id'],
-  'pgflow.step_tasks has the documented columns');
+        'error_message', 'output', 'queued_at', 'started_at', 'completed_at', 'failed_at', 'last_worker_id',
+        'cancelled_at'],
+  'pgflow.step_tasks has the documented columns and cancelled_at');
 select col_is_pk('pgflow', 'step_tasks', array['run_id', 'step_slug', 'task_index'],
   'the primary key is (run_id, step_slug, task_index)');
 select fk_ok('pgflow', 'step_tasks', array['run_id', 'step_slug'], 'pgflow', 'step_states', array['run_id', 'step_slug'],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { compileFlow } from '../compile/compile.js';
 import type { Flow, FlowInput, FlowOutput } from '../dsl/flow.js';
-import type { FlowEvent, RunWithStates, StepStateRow } from './types.js';
+import type { FlowEvent, RunRow, RunWithStates, StepStateRow } from './types.js';
 
 type AnyFlow = Flow<any, any, any>;
 
@@ -53,16 +53,36 @@ export class RunTimeoutError extends Error {
   }
 }
 
+/**
+ * A run was cancelled (pgflow.cancel_run): it will not finish. `reason` is the
+ * reason given to cancel_run, if any.
+ *
+ * @example
+ * try { await handle.wait() } catch (err) {
+ *   if (err instanceof RunCancelledError) console.log('cancelled:', err.reason)
+ * }
+ */
+export class RunCancelledError extends Error {
+  override name = 'RunCancelledError';
+  constructor(
+    readonly runId: string,
+    readonly reason: string | null,
+  ) {
+    super(`run ${runId} was cancelled${reason ? `: ${reason}` : ''}`);
+  }
+}
+
 /** A run being watched: its id, its end, its events. */
 export interface RunHandle<F extends AnyFlow> {
   readonly runId: string;
   readonly flowSlug: string;
   /**
    * Resolves to the run's output (the outputs of its leaf steps by slug) once it
-   * completes; rejects with RunFailedError if it fails, RunTimeoutError after timeoutMs.
+   * completes; rejects with RunFailedError if it fails, RunCancelledError if it is
+   * cancelled, RunTimeoutError after timeoutMs. A paused run is waited for.
    */
   wait(options?: { timeoutMs?: number }): Promise<FlowOutput<F>>;
-  /** The run's events, from run:started (when the handle was created before the run) to run:completed or run:failed. */
+  /** The run's events, from run:started (when the handle was created before the run) to run:completed, run:failed or run:cancelled. */
   events(): AsyncIterableIterator<FlowEvent>;
   /** Stops listening. The handle does so by itself once the run has finished. */
   close(): Promise<void>;
@@ -77,6 +97,48 @@ export interface RunHandle<F extends AnyFlow> {
  */
 export async function getRun<Output = unknown>(sql: Sql, runId: string): Promise<RunWithStates<Output>> {
   const [row] = await sql<{ r: RunWithStates<Output> }[]>`select pgflow.get_run_with_states(${runId}::uuid) as r`;
+  return row!.r;
+}
+
+/**
+ * Cancels a started or paused run (pgflow.cancel_run) and returns it. Its open
+ * steps and tasks are cancelled and their queue messages archived; results that
+ * workers report later are ignored. Cancelling a cancelled run returns it as it
+ * is; a completed or failed run is an error (SQLSTATE 55000).
+ *
+ * @example
+ * const run = await cancelRun(sql, handle.runId, 'no longer needed')
+ * console.log(run.status, run.cancelled_at)
+ */
+export async function cancelRun<Output = unknown>(sql: Sql, runId: string, reason?: string): Promise<RunRow<Output>> {
+  const [row] = await sql<{ r: RunRow<Output> }[]>`
+    select to_jsonb(r) as r from pgflow.cancel_run(${runId}::uuid, ${reason ?? null}::text) as r`;
+  return row!.r;
+}
+
+/**
+ * Pauses a started run (pgflow.pause_run) and returns it: nothing new is queued
+ * or started until resumeRun; tasks already started finish. Pausing a paused
+ * run returns it as it is; a finished or cancelled run is an error (55000).
+ *
+ * @example
+ * await pauseRun(sql, handle.runId)
+ */
+export async function pauseRun<Output = unknown>(sql: Sql, runId: string): Promise<RunRow<Output>> {
+  const [row] = await sql<{ r: RunRow<Output> }[]>`select to_jsonb(r) as r from pgflow.pause_run(${runId}::uuid) as r`;
+  return row!.r;
+}
+
+/**
+ * Resumes a paused run (pgflow.resume_run) and returns it: its held tasks become
+ * available to workers and the steps that became ready are queued. Resuming a
+ * started run returns it as it is; a finished or cancelled run is an error (55000).
+ *
+ * @example
+ * await resumeRun(sql, handle.runId)
+ */
+export async function resumeRun<Output = unknown>(sql: Sql, runId: string): Promise<RunRow<Output>> {
+  const [row] = await sql<{ r: RunRow<Output> }[]>`select to_jsonb(r) as r from pgflow.resume_run(${runId}::uuid) as r`;
   return row!.r;
 }
 
@@ -182,7 +244,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
 
   private push(event: FlowEvent): void {
     this.buffer.push(event);
-    if (event.event === 'run:completed' || event.event === 'run:failed') {
+    if (isFinal(event.event)) {
       this.finished = true;
       void this.close();
     }
@@ -217,22 +279,26 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
   private async poll(): Promise<RunWithStates<FlowOutput<F>>> {
     if (Date.now() - this.subscribedAt > (SUBSCRIPTION_TTL_S * 1000) / 2) await this.subscribe();
     const state = await getRun<FlowOutput<F>>(this.sql, this.runId);
-    if (state.run.status !== 'started' && !this.finished) {
+    const status = state.run.status;
+    if (status !== 'started' && status !== 'paused' && !this.finished) {
       await this.next(NOTIFY_GRACE_MS);
       if (!this.finished) {
         const failed = failedStep(state.steps);
+        const event = `run:${status}` as const;
         this.push({
-          event: state.run.status === 'completed' ? 'run:completed' : 'run:failed',
+          event,
           topic: this.flowSlug,
-          timestamp: Date.parse((state.run.completed_at ?? state.run.failed_at)!) / 1000,
+          timestamp: Date.parse((state.run.completed_at ?? state.run.failed_at ?? state.run.cancelled_at)!) / 1000,
           payload: {
-            event_type: state.run.status === 'completed' ? 'run:completed' : 'run:failed',
+            event_type: event,
             run_id: this.runId,
             flow_slug: this.flowSlug,
-            status: state.run.status,
-            ...(state.run.status === 'completed'
+            status,
+            ...(status === 'completed'
               ? { completed_at: state.run.completed_at }
-              : { failed_at: state.run.failed_at, error_message: failed?.error_message ?? undefined }),
+              : status === 'failed'
+                ? { failed_at: state.run.failed_at, error_message: failed?.error_message ?? undefined }
+                : { cancelled_at: state.run.cancelled_at, cancel_reason: state.run.cancel_reason ?? undefined }),
           },
         });
       }
@@ -249,6 +315,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
         const failed = failedStep(steps);
         throw new RunFailedError(this.runId, failed?.step_slug ?? null, failed?.error_message ?? null);
       }
+      if (run.status === 'cancelled') throw new RunCancelledError(this.runId, run.cancel_reason);
       const left = deadline - Date.now();
       if (left <= 0) throw new RunTimeoutError(this.runId, options.timeoutMs!);
       // Woken by any event of the run: cheap, and the read above stays the one source of truth.
@@ -263,7 +330,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
       while (i < this.buffer.length) {
         const event = this.buffer[i++]!;
         yield event;
-        if (event.event === 'run:completed' || event.event === 'run:failed') return;
+        if (isFinal(event.event)) return;
       }
       if (this.closed && !this.finished) return;
       if (Date.now() - lastPoll >= POLL_MS) {
@@ -301,6 +368,11 @@ async function forgetFailedListen(sql: Sql, channel: string): Promise<void> {
     () => true,
   );
   if (failed && channels[channel] === entry) delete channels[channel];
+}
+
+/** The events after which a run sends no more. */
+function isFinal(event: FlowEvent['event']): boolean {
+  return event === 'run:completed' || event === 'run:failed' || event === 'run:cancelled';
 }
 
 function failedStep(steps: StepStateRow[]): StepStateRow | undefined {

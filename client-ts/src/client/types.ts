@@ -1,11 +1,11 @@
 // Rows as the SQL API returns them (get_run_with_states, NOTIFY payloads).
 // Timestamps are ISO strings: they come out of jsonb.
 
-/** A row of pgflow.runs, as get_run_with_states returns it. */
+/** A row of pgflow.runs, as get_run_with_states (and cancelRun, pauseRun, resumeRun) return it. */
 export interface RunRow<Output = unknown> {
   run_id: string;
   flow_slug: string;
-  status: 'started' | 'completed' | 'failed';
+  status: 'started' | 'paused' | 'completed' | 'failed' | 'cancelled';
   input: unknown;
   /** The outputs of the leaf steps by slug, once completed; null before. */
   output: Output | null;
@@ -13,6 +13,9 @@ export interface RunRow<Output = unknown> {
   started_at: string;
   completed_at: string | null;
   failed_at: string | null;
+  cancelled_at: string | null;
+  cancel_reason: string | null;
+  paused_at: string | null;
 }
 
 /** A row of pgflow.step_states, as get_run_with_states returns it. */
@@ -20,7 +23,7 @@ export interface StepStateRow {
   flow_slug: string;
   run_id: string;
   step_slug: string;
-  status: 'created' | 'started' | 'completed' | 'failed' | 'skipped';
+  status: 'created' | 'started' | 'completed' | 'failed' | 'skipped' | 'cancelled';
   remaining_tasks: number | null;
   remaining_deps: number;
   initial_tasks: number | null;
@@ -33,6 +36,7 @@ export interface StepStateRow {
   /** Set when the step was skipped (its condition was not met, or it could not run without a skipped step). */
   skipped_at: string | null;
   skip_reason: 'condition_unmet' | 'dependency_skipped' | null;
+  cancelled_at: string | null;
 }
 
 /** What pgflow.get_run_with_states returns: the run and its steps in definition order. */
@@ -45,6 +49,9 @@ export type FlowEventName =
   | 'run:started'
   | 'run:completed'
   | 'run:failed'
+  | 'run:cancelled'
+  | 'run:paused'
+  | 'run:resumed'
   | 'step:started'
   | 'step:completed'
   | 'step:failed'

@@ -188,16 +188,15 @@ export async function startWorker<C = unknown>(options: WorkerOptions<C>): Promi
     });
 
   /** complete_task / fail_task, again while the error is transient (a database restart), for up to a minute. */
-  const report = async (what: string, call: () => Promise<unknown>, fields: Record<string, unknown>) => {
+  const report = async <T>(what: string, call: () => Promise<T>, fields: Record<string, unknown>): Promise<T | undefined> => {
     const giveUpAt = Date.now() + 60_000;
     for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
       try {
-        await call();
-        return;
+        return await call();
       } catch (err) {
         if (!isTransient(err) || Date.now() + delay > giveUpAt) {
           log('error', `${what} failed: ${errorMessage(err)}`, { ...fields, error: err });
-          return;
+          return undefined;
         }
         log('warn', `${what} failed, trying again in ${delay} ms: ${errorMessage(err)}`, fields);
         await new Promise((r) => setTimeout(r, delay));
@@ -268,13 +267,16 @@ export async function startWorker<C = unknown>(options: WorkerOptions<C>): Promi
       await fail(`output of step "${task.step_slug}" is not JSON: ${errorMessage(err)}`);
       return;
     }
-    await report(
+    const rows = await report(
       'complete_task',
       () =>
         sql`select 1 from pgflow.complete_task(${task.run_id}::uuid, ${task.step_slug}, ${task.task_index}::integer, ${output}::text::jsonb)`,
       fields,
     );
-    log('debug', 'task completed', fields);
+    if (rows === undefined) return;
+    // No row: the run was cancelled or has finished, or another worker took the task over. Nothing to do.
+    if (rows.length === 0) log('debug', 'task result not recorded: the task or its run is no longer running', fields);
+    else log('debug', 'task completed', fields);
   };
 
   const spawn = (fs: FlowState, task: TaskRecord) => {

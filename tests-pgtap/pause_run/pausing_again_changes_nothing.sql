@@ -1,0 +1,22 @@
+begin;
+select plan(3);
+
+create schema realtime;
+create table realtime.sent (n serial, payload jsonb, event text, topic text, private boolean);
+create function realtime.send(payload jsonb, event text, topic text, private boolean)
+returns void language sql as $$ insert into realtime.sent (payload, event, topic, private) values ($1, $2, $3, $4) $$;
+
+select pgflow.create_flow('pr_again');
+select pgflow.add_step('pr_again', 'a');
+select run_id as rid from pgflow.start_flow('pr_again', '{}') \gset
+select pgflow.pause_run(:'rid');
+create temp table pr_first as select * from pgflow.runs where run_id = :'rid';
+select count(*) as sent from realtime.sent \gset
+
+select results_eq(format($$ select * from pgflow.pause_run(%L) $$, :'rid'),
+  $$ select * from pr_first $$, 'pausing a paused run returns it unchanged');
+select is((select count(*) from realtime.sent), :sent::bigint, 'and sends no event');
+select is_empty(format($$ select * from pgflow_tests.invariants(%L) $$, :'rid'), 'invariants hold');
+
+select * from finish();
+rollback;
