@@ -103,91 +103,14 @@ end;
 $$;
 
 -- invariants( run_id ): every invariant of the run that does not hold, one
--- text each; empty when the run is consistent.
+-- text each ("<invariant>: <detail>"); empty when the run is consistent. The
+-- invariants themselves are pgflow.check_invariants().
 create or replace function pgflow_tests.invariants(run_id uuid)
 returns setof text
-language plpgsql
+language sql
 as $$
-declare
-  v_run pgflow.runs%rowtype;
-  v_queued bigint[];
-begin
-  select * into v_run from pgflow.runs as r where r.run_id = invariants.run_id;
-  if not found then
-    return next format('run %s does not exist', invariants.run_id);
-    return;
-  end if;
-  v_queued := pgflow_tests.queue_message_ids(v_run.flow_slug);
-
-  return query
-  select format('remaining_steps is %s but %s steps are not completed', v_run.remaining_steps, n)
-    from (select count(*) as n from pgflow.step_states as ss
-           where ss.run_id = v_run.run_id and ss.status <> 'completed') as c
-   where v_run.status <> 'failed' and c.n <> v_run.remaining_steps;
-
-  return query
-  select format('step %s has remaining_deps %s but %s dependencies are not completed',
-                ss.step_slug, ss.remaining_deps, c.n)
-    from pgflow.step_states as ss
-    cross join lateral (select count(*) as n
-                          from pgflow.deps as d
-                          join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
-                         where d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
-                           and dep.status <> 'completed') as c
-   where ss.run_id = v_run.run_id and v_run.status = 'started' and ss.remaining_deps <> c.n;
-
-  return query
-  select format('step %s (%s) has remaining_tasks %s but %s tasks are not completed',
-                ss.step_slug, ss.status, ss.remaining_tasks, c.n)
-    from pgflow.step_states as ss
-    cross join lateral (select count(*) as n from pgflow.step_tasks as t
-                         where t.run_id = ss.run_id and t.step_slug = ss.step_slug
-                           and t.status <> 'completed') as c
-   where ss.run_id = v_run.run_id and ss.status in ('started', 'completed')
-     and ss.remaining_tasks <> c.n;
-
-  return query
-  select format('step %s (%s) has %s tasks, initial_tasks %s', ss.step_slug, ss.status, c.n, ss.initial_tasks)
-    from pgflow.step_states as ss
-    cross join lateral (select count(*) as n from pgflow.step_tasks as t
-                         where t.run_id = ss.run_id and t.step_slug = ss.step_slug) as c
-   where ss.run_id = v_run.run_id
-     and ((ss.status in ('started', 'completed') and c.n <> ss.initial_tasks)
-          or (ss.status = 'created' and c.n <> 0));
-
-  return query
-  select format('task %s/%s is queued but its message %s is not in the queue', t.step_slug, t.task_index, t.message_id)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and v_run.status = 'started' and t.status in ('queued', 'started')
-     and not t.message_id = any(v_queued);
-
-  return query
-  select format('task %s/%s is %s but its message %s is still in the queue', t.step_slug, t.task_index, t.status, t.message_id)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id
-     and (t.status in ('completed', 'failed') or v_run.status <> 'started')
-     and t.message_id = any(v_queued);
-
-  return query
-  select format('run is completed but step %s is %s', ss.step_slug, ss.status)
-    from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status = 'completed' and ss.status <> 'completed';
-
-  return query
-  select 'run is failed but no step failed'
-   where v_run.status = 'failed'
-     and not exists (select from pgflow.step_states as ss where ss.run_id = v_run.run_id and ss.status = 'failed');
-
-  return query
-  select format('step %s is %s while run is started, yet %s', ss.step_slug, ss.status, 'a step failed')
-    from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status = 'started' and ss.status = 'failed';
-
-  return query
-  select format('step %s is started but task %s/%s is still queued with no message', t.step_slug, t.step_slug, t.task_index)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and t.message_id is null;
-end;
+  select format('%s: %s', i.invariant, i.detail)
+    from pgflow.check_invariants(coalesce(invariants.run_id, '00000000-0000-0000-0000-000000000000')) as i;
 $$;
 
 -- work( flow_slugs, batch ): a worker in SQL, for load and fault tests. Run it

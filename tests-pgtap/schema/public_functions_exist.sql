@@ -1,5 +1,5 @@
 begin;
-select plan(17);
+select plan(22);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -22,6 +22,11 @@ select has_function('pgflow', 'set_vt_batch', array['text', 'bigint[]', 'integer
 select has_function('pgflow', 'register_worker', array['uuid', 'text', 'text'], 'register_worker(uuid, text, text)');
 select has_function('pgflow', 'heartbeat_worker', array['uuid'], 'heartbeat_worker(uuid)');
 select has_function('pgflow', 'stop_worker', array['uuid'], 'stop_worker(uuid)');
+select has_function('pgflow', 'check_invariants', array['uuid'], 'check_invariants(uuid)');
+select has_function('pgflow', 'grant_worker', array['regrole', 'text[]'], 'grant_worker(regrole, text[])');
+select has_function('pgflow', 'grant_client', array['regrole'], 'grant_client(regrole)');
+select has_function('pgflow', 'grant_admin', array['regrole'], 'grant_admin(regrole)');
+select has_function('pgflow', 'revoke_all', array['regrole'], 'revoke_all(regrole)');
 select is((select count(*)::integer from pg_proc where pronamespace = 'pgflow'::regnamespace and proname = 'add_step'),
   2, 'add_step has exactly two overloads');
 select is_empty($$ select p.oid::regprocedure from pg_proc as p
@@ -31,7 +36,8 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
                                             'register_worker', 'heartbeat_worker', 'stop_worker',
                                             'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
-                                            'prune', 'schedule_maintenance') $$,
+                                            'prune', 'schedule_maintenance', 'check_invariants',
+                                            'grant_worker', 'grant_client', 'grant_admin', 'revoke_all') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();
