@@ -176,3 +176,44 @@ begin
   end loop;
 end;
 $$;
+
+-- as_role( role_name, query ): runs query as role_name (SET ROLE for its
+-- duration) and returns the first column of its first row as text (null when
+-- it returns none), or 'ERROR <sqlstate>: <message>' when it fails. The
+-- privilege tests prove with it what a role can and cannot do while pgTAP's
+-- own bookkeeping stays with the test's user.
+create or replace function pgflow_tests.as_role(role_name text, query text)
+returns text
+language plpgsql
+as $$
+declare
+  v_result text;
+  v_state  text;
+  v_msg    text;
+begin
+  begin
+    perform set_config('role', role_name, true);
+    execute query into v_result;
+    perform set_config('role', 'none', true);
+    return v_result;
+  exception when others then
+    get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
+    return format('ERROR %s: %s', v_state, v_msg);
+  end;
+end;
+$$;
+
+-- new_role( kind ): a role for this test only, unique in the cluster (roles
+-- are shared by every database, and test runs go side by side), dropped by
+-- the test's rollback. Returns its name.
+create or replace function pgflow_tests.new_role(kind text)
+returns text
+language plpgsql
+as $$
+declare
+  v_name text := format('pgflow_test_%s_%s_%s', kind, pg_backend_pid(), txid_current());
+begin
+  execute format('create role %I nologin', v_name);
+  return v_name;
+end;
+$$;
