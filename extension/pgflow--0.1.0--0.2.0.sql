@@ -1041,49 +1041,6 @@ $$;
 comment on function pgflow.check_invariants(uuid) is
   'returns one row per violated invariant of every run (or of one run): run_id, invariant, detail';
 
--- _assert_grantor( helper )
--- The grant helpers are the owner's tools: only a role that may pass pgflow's
--- privileges on (the extension's owner, a superuser, or a role holding
--- them with grant option) calls them. Raises insufficient_privilege otherwise.
-create function pgflow._assert_grantor(helper text)
-returns void
-language plpgsql
-stable
-set search_path = ''
-as $$
-begin
-  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
-                                           'EXECUTE WITH GRANT OPTION') then
-    raise exception using
-      errcode = 'insufficient_privilege',
-      message = format('role "%s" may not call pgflow.%s', current_user, helper),
-      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
-  end if;
-end;
-$$;
-
--- _grant_execute( role_name, function_names )
--- Grants execute on every pgflow function with one of these names (all
--- overloads) to the role; names that do not exist (yet) are skipped.
-create function pgflow._grant_execute(role_name name, function_names text[])
-returns void
-language plpgsql
-volatile
-set search_path = ''
-as $$
-declare
-  v_fn regprocedure;
-begin
-  for v_fn in
-    select p.oid::regprocedure from pg_catalog.pg_proc as p
-     where p.pronamespace = 'pgflow'::regnamespace and p.proname = any(_grant_execute.function_names)
-     order by p.oid
-  loop
-    execute format('grant execute on function %s to %I', v_fn, _grant_execute.role_name);
-  end loop;
-end;
-$$;
-
 -- grant_worker( role, flow_slugs )
 -- Makes role a worker of the given flows (null: every flow that exists now;
 -- call it again for flows created later): it may run the worker protocol
@@ -1101,10 +1058,19 @@ set search_path = ''
 as $$
 declare
   v_role    name;
+  v_fn      regprocedure;
   v_unknown text;
   v_flow    text;
 begin
-  perform pgflow._assert_grantor('grant_worker');
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_worker', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
   if grant_worker.role is null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -1131,8 +1097,16 @@ begin
 
   execute format('grant usage on schema pgflow to %I', v_role);
   execute format('grant usage on schema pgmq to %I', v_role);
-  perform pgflow._grant_execute(v_role, array['register_worker', 'heartbeat_worker', 'stop_worker',
-                                              'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch']);
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['register_worker', 'heartbeat_worker', 'stop_worker',
+                                              'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
   for v_flow in
     select f.flow_slug from pgflow.flows as f
      where grant_worker.flow_slugs is null or f.flow_slug = any(grant_worker.flow_slugs)
@@ -1160,8 +1134,17 @@ set search_path = ''
 as $$
 declare
   v_role name;
+  v_fn   regprocedure;
 begin
-  perform pgflow._assert_grantor('grant_client');
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_client', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
   if grant_client.role is null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -1171,8 +1154,16 @@ begin
   select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_client.role;
 
   execute format('grant usage on schema pgflow to %I', v_role);
-  perform pgflow._grant_execute(v_role, array['start_flow', 'start_flow_with_states', 'get_run_with_states',
-                                              'cancel_run', 'pause_run', 'resume_run']);
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['start_flow', 'start_flow_with_states', 'get_run_with_states',
+                                              'cancel_run', 'pause_run', 'resume_run'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
   execute format('grant select on table pgflow.flows, pgflow.steps, pgflow.deps, pgflow.runs, '
                  'pgflow.step_states, pgflow.step_tasks to %I', v_role);
 end;
@@ -1197,8 +1188,17 @@ set search_path = ''
 as $$
 declare
   v_role name;
+  v_fn   regprocedure;
 begin
-  perform pgflow._assert_grantor('grant_admin');
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_admin', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
   if grant_admin.role is null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -1208,10 +1208,18 @@ begin
   select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_admin.role;
 
   execute format('grant usage on schema pgflow to %I', v_role);
-  perform pgflow._grant_execute(v_role, array['create_flow', 'add_step', 'ensure_flow', 'set_flow_options',
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['create_flow', 'add_step', 'ensure_flow', 'set_flow_options',
                                               'set_step_options', 'get_flow_shape', 'delete_flow_and_data',
                                               'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
-                                              'prune', 'schedule_maintenance', 'stop_worker', 'check_invariants']);
+                                              'prune', 'schedule_maintenance', 'stop_worker', 'check_invariants'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
   execute format('grant select on all tables in schema pgflow to %I', v_role);
 end;
 $$;
@@ -1234,7 +1242,15 @@ declare
   v_role name;
   v_flow text;
 begin
-  perform pgflow._assert_grantor('revoke_all');
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.revoke_all', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
   if revoke_all.role is null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -1285,8 +1301,6 @@ revoke all on function pgflow.grant_client(regrole) from public;
 revoke all on function pgflow.grant_admin(regrole) from public;
 revoke all on function pgflow.revoke_all(regrole) from public;
 revoke all on function pgflow._authorize_worker(text) from public;
-revoke all on function pgflow._assert_grantor(text) from public;
-revoke all on function pgflow._grant_execute(name, text[]) from public;
 revoke all on function pgflow._check_invariants(uuid) from public;
 
 -- SECURITY DEFINER where a role without table (or pgmq) privileges must change

@@ -16,10 +16,19 @@ set search_path = ''
 as $$
 declare
   v_role    name;
+  v_fn      regprocedure;
   v_unknown text;
   v_flow    text;
 begin
-  perform pgflow._assert_grantor('grant_worker');
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_worker', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
   if grant_worker.role is null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -46,8 +55,16 @@ begin
 
   execute format('grant usage on schema pgflow to %I', v_role);
   execute format('grant usage on schema pgmq to %I', v_role);
-  perform pgflow._grant_execute(v_role, array['register_worker', 'heartbeat_worker', 'stop_worker',
-                                              'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch']);
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['register_worker', 'heartbeat_worker', 'stop_worker',
+                                              'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
   for v_flow in
     select f.flow_slug from pgflow.flows as f
      where grant_worker.flow_slugs is null or f.flow_slug = any(grant_worker.flow_slugs)

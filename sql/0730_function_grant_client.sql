@@ -13,8 +13,17 @@ set search_path = ''
 as $$
 declare
   v_role name;
+  v_fn   regprocedure;
 begin
-  perform pgflow._assert_grantor('grant_client');
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_client', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
   if grant_client.role is null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -24,8 +33,16 @@ begin
   select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_client.role;
 
   execute format('grant usage on schema pgflow to %I', v_role);
-  perform pgflow._grant_execute(v_role, array['start_flow', 'start_flow_with_states', 'get_run_with_states',
-                                              'cancel_run', 'pause_run', 'resume_run']);
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['start_flow', 'start_flow_with_states', 'get_run_with_states',
+                                              'cancel_run', 'pause_run', 'resume_run'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
   execute format('grant select on table pgflow.flows, pgflow.steps, pgflow.deps, pgflow.runs, '
                  'pgflow.step_states, pgflow.step_tasks to %I', v_role);
 end;

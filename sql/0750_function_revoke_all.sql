@@ -14,7 +14,15 @@ declare
   v_role name;
   v_flow text;
 begin
-  perform pgflow._assert_grantor('revoke_all');
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.revoke_all', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
   if revoke_all.role is null then
     raise exception using
       errcode = 'null_value_not_allowed',

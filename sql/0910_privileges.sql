@@ -27,8 +27,6 @@ revoke all on function pgflow.grant_client(regrole) from public;
 revoke all on function pgflow.grant_admin(regrole) from public;
 revoke all on function pgflow.revoke_all(regrole) from public;
 revoke all on function pgflow._authorize_worker(text) from public;
-revoke all on function pgflow._assert_grantor(text) from public;
-revoke all on function pgflow._grant_execute(name, text[]) from public;
 revoke all on function pgflow._check_invariants(uuid) from public;
 
 -- SECURITY DEFINER where a role without table (or pgmq) privileges must change
