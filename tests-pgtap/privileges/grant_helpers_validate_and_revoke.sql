@@ -1,5 +1,5 @@
 begin;
-select plan(13);
+select plan(16);
 
 -- The grant helpers: owner only, clear errors, nothing granted on a bad call;
 -- grant_worker(role) covers every flow that exists; revoke_all takes back all.
@@ -14,6 +14,9 @@ select ok(not has_table_privilege(:'gw', 'pgmq.q_pv_grant_1', 'update')
           and not has_function_privilege(:'gw', 'pgflow.start_tasks(text,bigint[],uuid)', 'execute'),
   'and nothing was granted');
 select throws_ok($$ select pgflow.grant_worker(null) $$, '22004', 'role must not be null', 'a null role is refused');
+select throws_ok($$ select pgflow.grant_client(null) $$, '22004', 'role must not be null', 'grant_client too');
+select throws_ok($$ select pgflow.grant_admin(null) $$, '22004', 'role must not be null', 'grant_admin too');
+select throws_ok($$ select pgflow.revoke_all(null) $$, '22004', 'role must not be null', 'revoke_all too');
 select throws_ok(format($$ select pgflow.grant_worker(%L, array[null]) $$, :'gw'),
   '22004', 'flow_slugs must not contain null', 'a null flow slug is refused');
 select throws_ok($$ select pgflow.grant_client('pv_no_such_role_anywhere') $$,
