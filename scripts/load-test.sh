@@ -76,6 +76,7 @@ check "completions recorded = tasks completed" "$(q "select count(*) from pgflow
 check "every task started once (attempts_count 1)" "$(q "select count(*) from pgflow.step_tasks where attempts_count <> 1")" 0
 check "invariants hold for every run" \
   "$(q "select count(*) from pgflow.check_invariants()")" 0
+q "select format('# broken: %s (%s runs), e.g. %s', invariant, count(*), min(detail)) from pgflow.check_invariants() group by invariant"
 check "remaining counters are zero" \
   "$(q "select count(*) from pgflow.step_states where remaining_tasks <> 0 or remaining_deps <> 0")" 0
 check "map outputs are in task_index order" \
