@@ -483,6 +483,12 @@ begin
       hint    = 'Each task is {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n >= 0>, "output": <json>}.';
   end if;
 
+  -- The caller may work every flow of the batch (complete_task checks again),
+  -- before it locks anything.
+  perform pgflow._authorize_worker(f.flow_slug)
+     from (select distinct r.flow_slug from pgflow.runs as r
+            where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)) as f;
+
   -- Every run of the batch locked up front, in one order (see _lock_run).
   perform from pgflow.runs as r
    where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)
@@ -1916,3 +1922,1052 @@ $$;
 
 comment on function pgflow.resume_run(uuid) is
   'resumes a paused run: held messages become visible and the steps that became ready are queued';
+
+-- ==== Least privilege: grant helpers, worker authorization, check_invariants ====
+-- (sql/0350, the worker functions' authorization line, sql/0700..0750, sql/0910)
+
+-- _authorize_worker( flow_slug )
+-- The worker functions run as the extension's owner (SECURITY DEFINER), so
+-- they check here that their caller may work on the flow: the caller is the
+-- role of an active SET ROLE, else the session user (inside a definer
+-- function current_user is the owner). A role may work a flow when it may
+-- update the flow's queue table (pgflow.grant_worker grants that), or when it
+-- runs pgflow's maintenance (execute on requeue_stalled_tasks, which fails
+-- tasks on their last attempt). Superusers and the owner pass. A null or
+-- unknown flow passes: the calling function reports it in its own words.
+-- Raises insufficient_privilege otherwise.
+create function pgflow._authorize_worker(flow_slug text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_caller text := case when coalesce(current_setting('role', true), 'none') = 'none'
+                        then session_user::text
+                        else current_setting('role', true) end;
+  v_queue  oid;
+begin
+  if _authorize_worker.flow_slug is null
+     or not exists (select from pgflow.flows as f where f.flow_slug = _authorize_worker.flow_slug) then
+    return;
+  end if;
+  select c.oid into v_queue
+    from pg_catalog.pg_class as c
+   where c.relnamespace = 'pgmq'::regnamespace and c.relname = 'q_' || lower(_authorize_worker.flow_slug);
+  if (v_queue is not null and pg_catalog.has_table_privilege(v_caller, v_queue, 'UPDATE'))
+     or pg_catalog.has_function_privilege(v_caller, 'pgflow.requeue_stalled_tasks()'::regprocedure, 'EXECUTE') then
+    return;
+  end if;
+  raise exception using
+    errcode = 'insufficient_privilege',
+    message = format('role "%s" may not work on flow "%s"', v_caller, _authorize_worker.flow_slug),
+    hint    = format('The owner of pgflow grants it with select pgflow.grant_worker(%L, array[%L]);',
+                     v_caller, _authorize_worker.flow_slug);
+end;
+$$;
+
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (fail_task), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index.
+create or replace function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+  v_expired record;
+begin
+  perform pgflow._authorize_worker(start_tasks.flow_slug);
+  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug, msg_ids and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', start_tasks.flow_slug),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+
+  -- Leases that ran out on the last attempt: fail those tasks (locking their
+  -- runs first, as complete_task does) before starting anything.
+  for v_expired in
+    select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and t.status = 'started'
+       and r.status = 'started' -- cancel: a paused run's expired task is held, not failed
+       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+       and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
+  loop
+    perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
+      format('timed out: no result within %s seconds, after %s attempts', v_expired.timeout + 2,
+             v_expired.attempts_count));
+  end loop;
+
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  with candidates as (
+    select t.run_id, t.step_slug, t.task_index
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and r.status = 'started'
+       and (t.status = 'queued'
+            or (t.status = 'started'
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       for update of t skip locked
+  ), started as (
+    update pgflow.step_tasks as t
+       set status = 'started',
+           attempts_count = t.attempts_count + 1,
+           started_at = now(),
+           last_worker_id = start_tasks.worker_id
+      from candidates as c, pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+     where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+       and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+       and f.flow_slug = t.flow_slug
+       and r.run_id = t.run_id
+    returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+              coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
+  )
+  select array_agg(row(
+           start_tasks.flow_slug, st.run_id, st.step_slug,
+           case
+             when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+             when st.step_type = 'map' then
+               (select dep.output -> st.task_index
+                  from pgflow.deps as d
+                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                 where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+             else jsonb_build_object('run', st.run_input)
+                  || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                 from pgflow.deps as d
+                                 join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                  and dep.status = 'completed'),
+                              '{}'::jsonb)
+           end,
+           st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+         order by st.message_id)
+    into v_tasks
+    from started as st;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+  v_ids := array(select t.message_id
+                   from pgflow.step_tasks as t
+                  where t.flow_slug = start_tasks.flow_slug
+                    and t.message_id = any(start_tasks.msg_ids)
+                    and t.status = 'cancelled');
+  if cardinality(v_ids) > 0 then
+    perform pgmq.archive(start_tasks.flow_slug, v_ids);
+  end if;
+  v_ids := array(select t.message_id
+                   from pgflow.step_tasks as t
+                   join pgflow.runs as r on r.run_id = t.run_id
+                  where t.flow_slug = start_tasks.flow_slug
+                    and t.message_id = any(start_tasks.msg_ids)
+                    and t.status in ('queued', 'started')
+                    and r.status = 'paused'
+                    and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+  if cardinality(v_ids) > 0 then
+    execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                   'q_' || lower(start_tasks.flow_slug))
+      using v_ids;
+  end if;
+
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null
+                          and not exists (select from pgflow.step_tasks as t
+                                           where t.flow_slug = start_tasks.flow_slug and t.message_id = m));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
+
+-- complete_task( run_id, step_slug, task_index, output )
+-- Records a started task's output and archives its message. The last task of
+-- a step completes the step (a map's output is the array of its tasks'
+-- outputs in task_index order) and cascades: dependents become ready and are
+-- queued, and the run completes when no step remains.
+--
+-- Only a started task of a running run is completed. Otherwise (the task is
+-- queued, completed or failed already, or the run has finished) nothing
+-- changes and no row is returned: a late or repeated call is harmless.
+-- An unknown run, step or task is an error.
+create or replace function pgflow.complete_task(run_id uuid, step_slug text, task_index integer, output jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run         pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
+  v_task        pgflow.step_tasks%rowtype;
+  v_step_status text;
+begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
+  if complete_task.output is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('output of task %s of step "%s" must not be null',
+                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
+      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
+  end if;
+
+  update pgflow.step_tasks as t
+     set status = 'completed', completed_at = now(), output = complete_task.output
+   where t.run_id = complete_task.run_id
+     and t.step_slug = complete_task.step_slug
+     and t.task_index = complete_task.task_index
+     and t.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
+  returning * into v_task;
+  if not found then
+    perform pgflow._assert_task_exists(complete_task.run_id, v_run.flow_slug, complete_task.step_slug,
+                                       complete_task.task_index);
+    return;
+  end if;
+
+  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
+
+  update pgflow.step_states as ss
+     set remaining_tasks = ss.remaining_tasks - 1,
+         status          = case when ss.remaining_tasks = 1 then 'completed' else ss.status end,
+         completed_at    = case when ss.remaining_tasks = 1 then now() end,
+         output          = case
+                             when ss.remaining_tasks > 1 then null
+                             when s.step_type = 'map' then
+                               (select jsonb_agg(t.output order by t.task_index)
+                                  from pgflow.step_tasks as t
+                                 where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
+                             else complete_task.output
+                           end
+    from pgflow.steps as s
+   where ss.run_id = complete_task.run_id
+     and ss.step_slug = complete_task.step_slug
+     and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+  returning ss.status into v_step_status;
+
+  if v_step_status = 'completed' then
+    perform pgflow._cascade(complete_task.run_id, v_run.flow_slug, array[complete_task.step_slug]);
+  end if;
+
+  return next v_task;
+end;
+$$;
+
+comment on function pgflow.complete_task(uuid, text, integer, jsonb) is
+  'completes a started task with its output and cascades to dependent steps and the run';
+
+-- fail_task( run_id, step_slug, task_index, error_message )
+-- Records a started task's failure. While attempts remain (attempts_count <
+-- max_attempts) the task is queued again and its message delayed by
+-- calculate_retry_delay(base_delay, attempts_count - 1): base_delay, then
+-- twice that, and so on. Otherwise the task, its step and the run fail, and
+-- the run's other queued work is archived.
+--
+-- Like complete_task, it changes nothing and returns no row unless the task
+-- is started and the run is running; an unknown run, step or task is an error.
+create or replace function pgflow.fail_task(run_id uuid, step_slug text, task_index integer, error_message text)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);
+  v_task         pgflow.step_tasks%rowtype;
+  v_max_attempts integer;
+  v_base_delay   integer;
+begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
+  select coalesce(s.opt_max_attempts, f.opt_max_attempts), coalesce(s.opt_base_delay, f.opt_base_delay)
+    into v_max_attempts, v_base_delay
+    from pgflow.steps as s
+    join pgflow.flows as f on f.flow_slug = s.flow_slug
+   where s.flow_slug = v_run.flow_slug and s.step_slug = fail_task.step_slug;
+
+  update pgflow.step_tasks as t
+     set status        = case when t.attempts_count < v_max_attempts then 'queued' else 'failed' end,
+         started_at    = case when t.attempts_count < v_max_attempts then null else t.started_at end,
+         failed_at     = case when t.attempts_count < v_max_attempts then null else now() end,
+         error_message = fail_task.error_message
+   where t.run_id = fail_task.run_id
+     and t.step_slug = fail_task.step_slug
+     and t.task_index = fail_task.task_index
+     and t.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
+  returning * into v_task;
+  if not found then
+    perform pgflow._assert_task_exists(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.task_index);
+    return;
+  end if;
+
+  if v_task.status = 'queued' then
+    perform pgmq.set_vt(v_run.flow_slug, v_task.message_id,
+                        pgflow.calculate_retry_delay(v_base_delay, v_task.attempts_count - 1));
+    return next v_task;
+    return;
+  end if;
+
+  update pgflow.step_states as ss
+     set status = 'failed', failed_at = now(), error_message = fail_task.error_message
+   where ss.run_id = fail_task.run_id and ss.step_slug = fail_task.step_slug;
+  perform pgflow._emit_event(v_run.flow_slug, fail_task.run_id, 'step:failed',
+    jsonb_build_object('step_slug', fail_task.step_slug, 'status', 'failed', 'failed_at', now(),
+                       'error_message', fail_task.error_message));
+  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
+  perform pgflow._fail_run(fail_task.run_id, v_run.flow_slug, fail_task.error_message);
+
+  return next v_task;
+end;
+$$;
+
+comment on function pgflow.fail_task(uuid, text, integer, text) is
+  'fails a started task: queued again with exponential backoff while attempts remain, else fails step and run';
+
+-- set_vt_batch( queue_name, msg_ids, vt_offsets )
+-- Sets the visibility timeout of many messages of a flow's queue at once:
+-- message msg_ids[i] becomes visible vt_offsets[i] seconds from now.
+create or replace function pgflow.set_vt_batch(queue_name text, msg_ids bigint[], vt_offsets integer[])
+returns setof pgmq.message_record
+language plpgsql
+volatile
+set search_path = ''
+as $$
+-- @plpgsql_check_options: performance_warnings = false
+-- (the update it runs is dynamic, so the check cannot see that it writes)
+begin
+  perform pgflow._authorize_worker(set_vt_batch.queue_name);
+  if set_vt_batch.queue_name is null or set_vt_batch.msg_ids is null or set_vt_batch.vt_offsets is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'queue_name, msg_ids and vt_offsets must not be null',
+      hint    = 'Pass a flow''s queue and two arrays of the same length.';
+  end if;
+  if cardinality(set_vt_batch.msg_ids) <> cardinality(set_vt_batch.vt_offsets) then
+    raise exception using
+      errcode = 'array_subscript_error',
+      message = format('msg_ids has %s elements but vt_offsets has %s',
+                       cardinality(set_vt_batch.msg_ids), cardinality(set_vt_batch.vt_offsets)),
+      hint    = 'Give one offset (in seconds) per message id.';
+  end if;
+  if array_position(set_vt_batch.vt_offsets, null) is not null or array_position(set_vt_batch.msg_ids, null) is not null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'msg_ids and vt_offsets must not contain null',
+      hint    = 'Give one offset (in seconds) per message id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = set_vt_batch.queue_name) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('queue "%s" is not the queue of a flow', set_vt_batch.queue_name),
+      hint    = 'A flow''s queue is named after the flow.';
+  end if;
+
+  return query execute format(
+    'update pgmq.%I as q
+        set vt = clock_timestamp() + make_interval(secs => v.vt_offset)
+       from unnest($1, $2) as v(msg_id, vt_offset)
+      where q.msg_id = v.msg_id
+     returning q.msg_id, q.read_ct, q.enqueued_at, q.last_read_at, q.vt, q.message, q.headers',
+    'q_' || lower(set_vt_batch.queue_name))
+  using set_vt_batch.msg_ids, set_vt_batch.vt_offsets;
+end;
+$$;
+
+comment on function pgflow.set_vt_batch(text, bigint[], integer[]) is
+  'sets the visibility timeout of many messages of a flow''s queue, one offset in seconds per message';
+
+-- register_worker( worker_id, queue_name, function_name )
+-- Registers a worker process serving a flow's queue, or re-registers it (a
+-- restart): started again, not stopped, heartbeat now.
+create or replace function pgflow.register_worker(worker_id uuid, queue_name text, function_name text)
+returns pgflow.workers
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_worker pgflow.workers%rowtype;
+begin
+  -- the flow it will serve, and the one it served when it re-registers
+  perform pgflow._authorize_worker(register_worker.queue_name);
+  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = register_worker.worker_id;
+  if register_worker.worker_id is null or register_worker.queue_name is null or register_worker.function_name is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'worker_id, queue_name and function_name must not be null',
+      hint    = 'Name the worker (a uuid), the flow whose queue it reads and what runs it.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = register_worker.queue_name) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', register_worker.queue_name),
+      hint    = 'A worker reads the queue named after the flow it serves.';
+  end if;
+
+  insert into pgflow.workers as w (worker_id, queue_name, function_name)
+  values (register_worker.worker_id, register_worker.queue_name, register_worker.function_name)
+  on conflict on constraint workers_pkey do update
+     set queue_name = excluded.queue_name,
+         function_name = excluded.function_name,
+         started_at = now(),
+         stopped_at = null,
+         last_heartbeat_at = now()
+  returning * into v_worker;
+  return v_worker;
+end;
+$$;
+
+comment on function pgflow.register_worker(uuid, text, text) is
+  'registers a worker serving a flow''s queue (again after a restart)';
+
+-- heartbeat_worker( worker_id )
+-- A registered worker is alive: last_heartbeat_at = now(). Returns the worker,
+-- whose stopped_at tells it whether it has been asked to stop.
+create or replace function pgflow.heartbeat_worker(worker_id uuid)
+returns pgflow.workers
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_worker pgflow.workers%rowtype;
+begin
+  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = heartbeat_worker.worker_id;
+  update pgflow.workers as w
+     set last_heartbeat_at = now()
+   where w.worker_id = heartbeat_worker.worker_id
+  returning * into v_worker;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', coalesce(heartbeat_worker.worker_id::text, 'NULL')),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+  return v_worker;
+end;
+$$;
+
+comment on function pgflow.heartbeat_worker(uuid) is
+  'records that a worker is alive and returns it';
+
+-- stop_worker( worker_id )
+-- Marks a worker stopped (once: a second call keeps the first stopped_at).
+create or replace function pgflow.stop_worker(worker_id uuid)
+returns pgflow.workers
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_worker pgflow.workers%rowtype;
+begin
+  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = stop_worker.worker_id;
+  update pgflow.workers as w
+     set stopped_at = coalesce(w.stopped_at, greatest(now(), w.started_at))
+   where w.worker_id = stop_worker.worker_id
+  returning * into v_worker;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', coalesce(stop_worker.worker_id::text, 'NULL')),
+      hint    = 'Look registered workers up in pgflow.workers.';
+  end if;
+  return v_worker;
+end;
+$$;
+
+comment on function pgflow.stop_worker(uuid) is
+  'marks a worker stopped';
+
+-- check_invariants( run_id )
+-- Checks the engine's invariants over every run (or the one run given) and
+-- returns one row per violation: the run, the invariant's name and what was
+-- found. No row means all is consistent. Each invariant is one branch of the
+-- union below, named in its first column; statuses an invariant does not know
+-- are left alone rather than reported. It reads the flows' queues too, so
+-- call it when no worker is busy (or in a repeatable read transaction) to
+-- compare a consistent picture. An unknown run_id is reported as run_exists.
+-- Timestamps are each transaction's now(), which need not follow commit
+-- order, so no invariant compares them across rows.
+create function pgflow._check_invariants(for_run uuid)
+returns table (run_id uuid, invariant text, detail text)
+language plpgsql
+stable
+set search_path = ''
+as $$
+-- @plpgsql_check_options: performance_warnings = false
+-- (it reads the queues with dynamic queries)
+declare
+  v_flow      text;
+  v_ids       bigint[];
+  v_q_flows   text[]   := '{}'::text[];
+  v_q_ids     bigint[] := '{}'::bigint[];
+  v_q_held    boolean[] := '{}'::boolean[];
+  v_held      boolean[];
+begin
+  if _check_invariants.for_run is not null
+     and not exists (select from pgflow.runs as r where r.run_id = _check_invariants.for_run) then
+    return query select _check_invariants.for_run, 'run_exists'::text,
+                        format('run %s does not exist', _check_invariants.for_run);
+    return;
+  end if;
+
+  -- the message ids in each involved flow's queue (not the archive)
+  for v_flow in
+    select distinct r.flow_slug from pgflow.runs as r
+     where _check_invariants.for_run is null or r.run_id = _check_invariants.for_run
+  loop
+    continue when to_regclass(format('pgmq.%I', 'q_' || lower(v_flow))) is null;
+    execute format('select coalesce(array_agg(q.msg_id order by q.msg_id), ''{}''),
+                           coalesce(array_agg(q.vt = ''infinity'' order by q.msg_id), ''{}'')
+                      from pgmq.%I as q', 'q_' || lower(v_flow))
+      into v_ids, v_held;
+    v_q_flows := v_q_flows || array_fill(v_flow, array[cardinality(v_ids)]);
+    v_q_ids := v_q_ids || v_ids;
+    v_q_held := v_q_held || v_held;
+  end loop;
+
+  return query
+  with r as (
+    select * from pgflow.runs as r
+     where _check_invariants.for_run is null or r.run_id = _check_invariants.for_run
+  ), ss as (
+    select ss.* from pgflow.step_states as ss join r on r.run_id = ss.run_id
+  ), t as (
+    select t.* from pgflow.step_tasks as t join r on r.run_id = t.run_id
+  ), q as (
+    select u.flow_slug, u.msg_id, u.held from unnest(v_q_flows, v_q_ids, v_q_held) as u(flow_slug, msg_id, held)
+  )
+  -- a running, paused or completed run counts the steps still to finish
+  -- (a skipped step settles like a completed one)
+  select r.run_id, 'run_remaining_steps'::text,
+         format('remaining_steps is %s but %s steps are created or started', r.remaining_steps, c.n)
+    from r
+   cross join lateral (select count(*) as n from ss
+                        where ss.run_id = r.run_id and ss.status in ('created', 'started')) as c
+   where r.status in ('started', 'paused', 'completed') and c.n <> r.remaining_steps
+  union all
+  -- a completed run has only completed steps
+  select r.run_id, 'completed_run_has_completed_steps',
+         format('run is completed but step %s is %s', ss.step_slug, ss.status)
+    from r join ss on ss.run_id = r.run_id
+   where r.status = 'completed' and ss.status in ('created', 'started', 'failed', 'cancelled')
+  union all
+  -- a completed run has its output
+  select r.run_id, 'completed_run_has_output', 'run is completed but its output is null'
+    from r
+   where r.status = 'completed' and r.output is null
+  union all
+  -- a failed run failed because a step failed
+  select r.run_id, 'failed_run_has_failed_step', 'run is failed but no step failed'
+    from r
+   where r.status = 'failed'
+     and not exists (select from ss where ss.run_id = r.run_id and ss.status = 'failed')
+  union all
+  -- a running run has no failed step (the first failure fails the run)
+  select r.run_id, 'started_run_has_no_failed_step',
+         format('step %s is failed while the run is started', ss.step_slug)
+    from r join ss on ss.run_id = r.run_id
+   where r.status in ('started', 'paused') and ss.status = 'failed'
+  union all
+  -- a step of a running run waits for exactly its unfinished dependencies
+  select r.run_id, 'step_remaining_deps',
+         format('step %s has remaining_deps %s but %s dependencies are created or started',
+                ss.step_slug, ss.remaining_deps, c.n)
+    from r join ss on ss.run_id = r.run_id
+   cross join lateral (select count(*) as n
+                         from pgflow.deps as d
+                         join ss as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+                        where d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
+                          and dep.status in ('created', 'started')) as c
+   where r.status in ('started', 'paused') and ss.status in ('created', 'started', 'completed')
+     and ss.remaining_deps <> c.n
+  union all
+  -- a started or completed step counts its open tasks
+  select ss.run_id, 'step_remaining_tasks',
+         format('step %s (%s) has remaining_tasks %s but %s tasks are queued or started',
+                ss.step_slug, ss.status, ss.remaining_tasks, c.n)
+    from ss
+   cross join lateral (select count(*) as n from t
+                        where t.run_id = ss.run_id and t.step_slug = ss.step_slug
+                          and t.status in ('queued', 'started')) as c
+   where ss.status in ('started', 'completed') and ss.remaining_tasks is distinct from c.n
+  union all
+  -- a started or completed step has initial_tasks tasks, a created or skipped step none
+  select ss.run_id, 'step_task_count',
+         format('step %s (%s) has %s tasks, initial_tasks %s', ss.step_slug, ss.status, c.n, ss.initial_tasks)
+    from ss
+   cross join lateral (select count(*) as n from t
+                        where t.run_id = ss.run_id and t.step_slug = ss.step_slug) as c
+   where (ss.status in ('started', 'completed') and c.n is distinct from ss.initial_tasks::bigint)
+      or (ss.status in ('created', 'skipped') and c.n <> 0)
+  union all
+  -- a completed step has every one of its tasks completed
+  select ss.run_id, 'completed_step_has_completed_tasks',
+         format('step %s is completed but task %s is %s', ss.step_slug, t.task_index, t.status)
+    from ss join t on t.run_id = ss.run_id and t.step_slug = ss.step_slug
+   where ss.status = 'completed' and t.status <> 'completed'
+  union all
+  -- a completed map step's output has one element per task
+  select ss.run_id, 'map_output_length',
+         format('map step %s has %s output elements but initial_tasks %s', ss.step_slug,
+                case when jsonb_typeof(ss.output) = 'array' then jsonb_array_length(ss.output)::text
+                     else jsonb_typeof(ss.output) end,
+                ss.initial_tasks)
+    from ss join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+   where ss.status = 'completed' and s.step_type = 'map'
+     and (jsonb_typeof(ss.output) is distinct from 'array' or jsonb_array_length(ss.output) <> ss.initial_tasks)
+  union all
+  -- every task has its message
+  select t.run_id, 'task_has_message_id',
+         format('task %s/%s has no message id', t.step_slug, t.task_index)
+    from t
+   where t.message_id is null
+  union all
+  -- a queued or started task of a running run has its message in the queue
+  select t.run_id, 'open_task_has_message',
+         format('task %s/%s is %s but its message %s is not in the queue', t.step_slug, t.task_index, t.status, t.message_id)
+    from t join r on r.run_id = t.run_id
+   where r.status in ('started', 'paused') and t.status in ('queued', 'started')
+     and not exists (select from q where q.flow_slug = t.flow_slug and q.msg_id = t.message_id)
+  union all
+  -- a finished task, or a task of a finished run, has no message in the queue
+  select t.run_id, 'finished_task_has_no_message',
+         format('task %s/%s is %s (run %s) but its message %s is still in the queue',
+                t.step_slug, t.task_index, t.status, r.status, t.message_id)
+    from t join r on r.run_id = t.run_id
+   where (t.status in ('completed', 'failed', 'cancelled') or r.status in ('completed', 'failed', 'cancelled'))
+     and exists (select from q where q.flow_slug = t.flow_slug and q.msg_id = t.message_id)
+  union all
+  -- only a paused run's messages are held (visible at 'infinity')
+  select t.run_id, 'held_message_only_while_paused',
+         format('task %s/%s of a %s run has a held message %s', t.step_slug, t.task_index, r.status, t.message_id)
+    from t join r on r.run_id = t.run_id
+   where r.status <> 'paused'
+     and exists (select from q where q.flow_slug = t.flow_slug and q.msg_id = t.message_id and q.held)
+  union all
+  -- a skipped step, and only a skipped step, has skipped_at and a skip_reason
+  select ss.run_id, 'skipped_step_has_reason',
+         format('step %s is %s with skip_reason %s', ss.step_slug, ss.status, coalesce(ss.skip_reason, 'NULL'))
+    from ss
+   where (ss.status = 'skipped') <> (ss.skip_reason is not null and ss.skipped_at is not null)
+  union all
+  -- a map step never runs over a skipped dependency (it has no array)
+  select ss.run_id, 'map_over_skipped_dependency',
+         format('map step %s is %s but its dependency %s was skipped', ss.step_slug, ss.status, d.dep_slug)
+    from ss
+    join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+    join pgflow.deps as d on d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
+    join ss as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+   where s.step_type = 'map' and dep.status = 'skipped' and ss.status in ('started', 'completed')
+  union all
+  -- a cancelled run has no open step or task left
+  select ss.run_id, 'cancelled_run_has_no_open_step',
+         format('run is cancelled but step %s is still %s', ss.step_slug, ss.status)
+    from r join ss on ss.run_id = r.run_id
+   where r.status = 'cancelled' and ss.status in ('created', 'started')
+  union all
+  select t.run_id, 'cancelled_run_has_no_open_task',
+         format('run is cancelled but task %s/%s is still %s', t.step_slug, t.task_index, t.status)
+    from r join t on t.run_id = r.run_id
+   where r.status = 'cancelled' and t.status in ('queued', 'started')
+  union all
+  -- cancelled steps and tasks belong to cancelled runs, cancelled tasks to cancelled steps
+  select ss.run_id, 'cancelled_step_in_cancelled_run',
+         format('step %s is cancelled but the run is %s', ss.step_slug, r.status)
+    from r join ss on ss.run_id = r.run_id
+   where ss.status = 'cancelled' and r.status <> 'cancelled'
+  union all
+  select t.run_id, 'cancelled_task_in_cancelled_step',
+         format('task %s/%s is cancelled but its step is %s (run %s)', t.step_slug, t.task_index, ss.status, r.status)
+    from t
+    join ss on ss.run_id = t.run_id and ss.step_slug = t.step_slug
+    join r on r.run_id = t.run_id
+   where t.status = 'cancelled' and (ss.status <> 'cancelled' or r.status <> 'cancelled')
+  union all
+  -- a message belongs to one task only
+  select t.run_id, 'message_has_one_task',
+         format('message %s of flow %s belongs to %s tasks', t.message_id, t.flow_slug, count(*))
+    from t
+   where t.message_id is not null
+   group by t.run_id, t.flow_slug, t.message_id
+  having count(*) > 1;
+end;
+$$;
+
+
+-- The API face of _check_invariants (a PL/pgSQL function cannot name a
+-- parameter and a result column alike).
+create function pgflow.check_invariants(run_id uuid default null)
+returns table (run_id uuid, invariant text, detail text)
+language sql
+stable
+set search_path = ''
+as $$
+  select i.run_id, i.invariant, i.detail from pgflow._check_invariants(check_invariants.run_id) as i;
+$$;
+
+comment on function pgflow.check_invariants(uuid) is
+  'returns one row per violated invariant of every run (or of one run): run_id, invariant, detail';
+
+-- grant_worker( role, flow_slugs )
+-- Makes role a worker of the given flows (null: every flow that exists now;
+-- call it again for flows created later): it may run the worker protocol
+-- (register_worker, heartbeat_worker, stop_worker, start_tasks,
+-- complete_task, fail_task, set_vt_batch) on those flows, and read and hide
+-- their queues' messages (usage on schema pgmq, select and update on
+-- pgmq.q_<flow>, for pgmq.read, read_with_poll and set_vt). Nothing else:
+-- no table of pgflow, no other flow. Raises undefined_object for an unknown
+-- flow, granting nothing. Only pgflow's owner calls it.
+create function pgflow.grant_worker(role regrole, flow_slugs text[] default null)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_role    name;
+  v_fn      regprocedure;
+  v_unknown text;
+  v_flow    text;
+begin
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_worker', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
+  if grant_worker.role is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'role must not be null',
+      hint    = 'Name an existing role: select pgflow.grant_worker(''my_worker'', array[''my_flow'']);';
+  end if;
+  if array_position(grant_worker.flow_slugs, null) is not null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slugs must not contain null',
+      hint    = 'Pass the slugs of existing flows, or null (not an array) for every flow.';
+  end if;
+  select u.s into v_unknown
+    from unnest(grant_worker.flow_slugs) as u(s)
+   where not exists (select from pgflow.flows as f where f.flow_slug = u.s)
+   limit 1;
+  if found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(v_unknown, 200)),
+      hint    = 'Grant a worker the flows it serves, after creating them with pgflow.create_flow().';
+  end if;
+  select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_worker.role;
+
+  execute format('grant usage on schema pgflow to %I', v_role);
+  execute format('grant usage on schema pgmq to %I', v_role);
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['register_worker', 'heartbeat_worker', 'stop_worker',
+                                              'start_tasks', 'complete_task', 'complete_tasks', 'fail_task',
+                                              'set_vt_batch'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
+  for v_flow in
+    select f.flow_slug from pgflow.flows as f
+     where grant_worker.flow_slugs is null or f.flow_slug = any(grant_worker.flow_slugs)
+     order by f.flow_slug
+  loop
+    execute format('grant select, update on table pgmq.%I to %I', 'q_' || lower(v_flow), v_role);
+  end loop;
+end;
+$$;
+
+comment on function pgflow.grant_worker(regrole, text[]) is
+  'lets a role run the worker protocol on the given flows (null: every existing flow), and nothing else';
+
+-- grant_client( role )
+-- Makes role a client: it may start runs (start_flow, start_flow_with_states),
+-- read them (get_run_with_states; select on flows, steps, deps, runs,
+-- step_states, step_tasks) and, where the functions exist, cancel, pause and
+-- resume them. It needs no privilege on pgmq: start_flow sends the messages
+-- as pgflow's owner. Only pgflow's owner calls it.
+create function pgflow.grant_client(role regrole)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_role name;
+  v_fn   regprocedure;
+begin
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_client', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
+  if grant_client.role is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'role must not be null',
+      hint    = 'Name an existing role: select pgflow.grant_client(''my_app'');';
+  end if;
+  select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_client.role;
+
+  execute format('grant usage on schema pgflow to %I', v_role);
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['start_flow', 'start_flow_with_states', 'get_run_with_states',
+                                              'cancel_run', 'pause_run', 'resume_run', 'subscribe'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
+  execute format('grant select on table pgflow.flows, pgflow.steps, pgflow.deps, pgflow.runs, '
+                 'pgflow.step_states, pgflow.step_tasks to %I', v_role);
+end;
+$$;
+
+comment on function pgflow.grant_client(regrole) is
+  'lets a role start, read, cancel, pause and resume runs, and nothing else';
+
+-- grant_admin( role )
+-- Makes role an administrator: it defines flows (create_flow, add_step and,
+-- where they exist, ensure_flow, set_flow_options, set_step_options,
+-- get_flow_shape, delete_flow_and_data), schedules them (schedule_flow,
+-- unschedule_flow), runs the upkeep (requeue_stalled_tasks, prune,
+-- schedule_maintenance, stop_worker, check_invariants) and reads every table
+-- of pgflow. It does not start runs or work tasks, and cannot hand out
+-- privileges. Only pgflow's owner calls it.
+create function pgflow.grant_admin(role regrole)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_role name;
+  v_fn   regprocedure;
+begin
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.grant_admin', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
+  if grant_admin.role is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'role must not be null',
+      hint    = 'Name an existing role: select pgflow.grant_admin(''my_admin'');';
+  end if;
+  select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_admin.role;
+
+  execute format('grant usage on schema pgflow to %I', v_role);
+  -- every overload of these functions; names that do not exist (yet) are skipped
+  for v_fn in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.proname = any(array['create_flow', 'add_step', 'ensure_flow', 'set_flow_options',
+                                              'set_step_options', 'get_flow_shape', 'delete_flow_and_data',
+                                              'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
+                                              'prune', 'schedule_maintenance', 'stop_worker', 'check_invariants'])
+     order by p.oid
+  loop
+    execute format('grant execute on function %s to %I', v_fn, v_role);
+  end loop;
+  execute format('grant select on all tables in schema pgflow to %I', v_role);
+end;
+$$;
+
+comment on function pgflow.grant_admin(regrole) is
+  'lets a role define, schedule and maintain flows, and read every pgflow table';
+
+-- revoke_all( role )
+-- Takes back from role everything the grant helpers give in this database:
+-- execute on pgflow's functions, its tables, usage on schemas pgflow and
+-- pgmq, and the flows' queue tables. PUBLIC's own privileges (is_valid_slug,
+-- calculate_retry_delay) are not touched. Only pgflow's owner calls it.
+create function pgflow.revoke_all(role regrole)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_role name;
+  v_flow text;
+begin
+  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
+  -- or a role holding them with grant option
+  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                           'EXECUTE WITH GRANT OPTION') then
+    raise exception using
+      errcode = 'insufficient_privilege',
+      message = format('role "%s" may not call pgflow.revoke_all', current_user),
+      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
+  end if;
+  if revoke_all.role is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'role must not be null',
+      hint    = 'Name an existing role: select pgflow.revoke_all(''my_worker'');';
+  end if;
+  select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = revoke_all.role;
+
+  execute format('revoke all on all functions in schema pgflow from %I', v_role);
+  execute format('revoke all on all tables in schema pgflow from %I', v_role);
+  for v_flow in select f.flow_slug from pgflow.flows as f order by f.flow_slug loop
+    continue when to_regclass(format('pgmq.%I', 'q_' || lower(v_flow))) is null;
+    execute format('revoke all on table pgmq.%I from %I', 'q_' || lower(v_flow), v_role);
+  end loop;
+  execute format('revoke usage on schema pgmq from %I', v_role);
+  execute format('revoke usage on schema pgflow from %I', v_role);
+end;
+$$;
+
+comment on function pgflow.revoke_all(regrole) is
+  'takes back every pgflow privilege the grant helpers gave a role';
+
+
+-- ==== Privileges, last: create or replace above resets SECURITY DEFINER (sql/0910) ====
+-- Least privilege. PUBLIC keeps only the pure helpers (is_valid_slug,
+-- calculate_retry_delay; the schema itself is not usable by PUBLIC). Every
+-- other function is executable by the owner alone, and the grant helpers
+-- (grant_worker, grant_client, grant_admin, revoke_all) hand it out by role.
+revoke all on function pgflow.create_flow(text, integer, integer, integer) from public;
+revoke all on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) from public;
+revoke all on function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) from public;
+revoke all on function pgflow.start_flow(text, jsonb, uuid) from public;
+revoke all on function pgflow.start_flow_with_states(text, jsonb, uuid) from public;
+revoke all on function pgflow.get_run_with_states(uuid) from public;
+revoke all on function pgflow.start_tasks(text, bigint[], uuid) from public;
+revoke all on function pgflow.complete_task(uuid, text, integer, jsonb) from public;
+revoke all on function pgflow.complete_tasks(jsonb) from public;
+revoke all on function pgflow.fail_task(uuid, text, integer, text) from public;
+revoke all on function pgflow.set_vt_batch(text, bigint[], integer[]) from public;
+revoke all on function pgflow.register_worker(uuid, text, text) from public;
+revoke all on function pgflow.heartbeat_worker(uuid) from public;
+revoke all on function pgflow.stop_worker(uuid) from public;
+revoke all on function pgflow.schedule_flow(text, text, text, jsonb) from public;
+revoke all on function pgflow.unschedule_flow(text) from public;
+revoke all on function pgflow.requeue_stalled_tasks() from public;
+revoke all on function pgflow.prune(interval) from public;
+revoke all on function pgflow.schedule_maintenance(text, interval) from public;
+revoke all on function pgflow.cancel_run(uuid, text) from public;
+revoke all on function pgflow.pause_run(uuid) from public;
+revoke all on function pgflow.resume_run(uuid) from public;
+revoke all on function pgflow.subscribe(text, interval) from public;
+revoke all on function pgflow.check_invariants(uuid) from public;
+revoke all on function pgflow.grant_worker(regrole, text[]) from public;
+revoke all on function pgflow.grant_client(regrole) from public;
+revoke all on function pgflow.grant_admin(regrole) from public;
+revoke all on function pgflow.revoke_all(regrole) from public;
+revoke all on function pgflow._authorize_worker(text) from public;
+revoke all on function pgflow._check_invariants(uuid) from public;
+
+-- SECURITY DEFINER where a role without table (or pgmq) privileges must change
+-- state: the function runs as the owner, with search_path pinned to ''
+-- (set on every function). The worker functions check their caller with
+-- _authorize_worker. get_run_with_states and start_flow_with_states stay
+-- invoker functions: a client reads the tables it was granted.
+alter function pgflow.create_flow(text, integer, integer, integer) security definer;
+alter function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
+alter function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
+alter function pgflow.start_flow(text, jsonb, uuid) security definer;
+alter function pgflow.start_tasks(text, bigint[], uuid) security definer;
+alter function pgflow.complete_task(uuid, text, integer, jsonb) security definer;
+alter function pgflow.complete_tasks(jsonb) security definer;
+alter function pgflow.fail_task(uuid, text, integer, text) security definer;
+alter function pgflow.set_vt_batch(text, bigint[], integer[]) security definer;
+alter function pgflow.register_worker(uuid, text, text) security definer;
+alter function pgflow.heartbeat_worker(uuid) security definer;
+alter function pgflow.stop_worker(uuid) security definer;
+alter function pgflow.schedule_flow(text, text, text, jsonb) security definer;
+alter function pgflow.unschedule_flow(text) security definer;
+alter function pgflow.requeue_stalled_tasks() security definer;
+alter function pgflow.prune(interval) security definer;
+alter function pgflow.schedule_maintenance(text, interval) security definer;
+alter function pgflow.cancel_run(uuid, text) security definer;
+alter function pgflow.pause_run(uuid) security definer;
+alter function pgflow.resume_run(uuid) security definer;
+alter function pgflow.subscribe(text, interval) security definer;
+alter function pgflow.check_invariants(uuid) security definer;

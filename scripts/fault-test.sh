@@ -67,7 +67,8 @@ check "every task completed" "$(q "select count(*) from pgflow.step_tasks where 
 check "no task completed twice" \
   "$(q "select count(*) from (select 1 from pgflow_tests.completions group by run_id, step_slug, task_index having count(*) > 1) as d")" 0
 check "completions recorded = tasks" "$(q "select count(*) from pgflow_tests.completions")" "$expected_tasks"
-check "invariants hold for every run" "$(q "select count(*) from pgflow.runs as r, pgflow_tests.invariants(r.run_id)")" 0
+check "invariants hold for every run" "$(q "select count(*) from pgflow.check_invariants()")" 0
+q "select format('# broken: %s (%s runs), e.g. %s', invariant, count(*), min(detail)) from pgflow.check_invariants() group by invariant"
 echo "# tasks retried after losing their worker: $(q "select count(*) from pgflow.step_tasks where attempts_count > 1")"
 
 # The TypeScript worker (client-ts/examples/worker.ts) through a fast and an

@@ -137,142 +137,14 @@ end;
 $$;
 
 -- invariants( run_id ): every invariant of the run that does not hold, one
--- text each; empty when the run is consistent.
+-- text each ("<invariant>: <detail>"); empty when the run is consistent. The
+-- invariants themselves are pgflow.check_invariants().
 create or replace function pgflow_tests.invariants(run_id uuid)
 returns setof text
-language plpgsql
+language sql
 as $$
-declare
-  v_run pgflow.runs%rowtype;
-  v_queued bigint[];
-begin
-  select * into v_run from pgflow.runs as r where r.run_id = invariants.run_id;
-  if not found then
-    return next format('run %s does not exist', invariants.run_id);
-    return;
-  end if;
-  v_queued := pgflow_tests.queue_message_ids(v_run.flow_slug);
-
-  return query
-  -- A skipped step settles like a completed one (for the run and its dependents).
-  select format('remaining_steps is %s but %s steps are neither completed nor skipped', v_run.remaining_steps, n)
-    from (select count(*) as n from pgflow.step_states as ss
-           where ss.run_id = v_run.run_id and ss.status not in ('completed', 'skipped')) as c
-   where v_run.status <> 'failed' and c.n <> v_run.remaining_steps;
-
-  return query
-  select format('step %s has remaining_deps %s but %s dependencies are neither completed nor skipped',
-                ss.step_slug, ss.remaining_deps, c.n)
-    from pgflow.step_states as ss
-    cross join lateral (select count(*) as n
-                          from pgflow.deps as d
-                          join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
-                         where d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
-                           and dep.status not in ('completed', 'skipped')) as c
-   where ss.run_id = v_run.run_id and v_run.status in ('started', 'paused') and ss.remaining_deps <> c.n;
-
-  return query
-  select format('step %s (%s) has remaining_tasks %s but %s tasks are not completed',
-                ss.step_slug, ss.status, ss.remaining_tasks, c.n)
-    from pgflow.step_states as ss
-    cross join lateral (select count(*) as n from pgflow.step_tasks as t
-                         where t.run_id = ss.run_id and t.step_slug = ss.step_slug
-                           and t.status <> 'completed') as c
-   where ss.run_id = v_run.run_id and ss.status in ('started', 'completed')
-     and ss.remaining_tasks <> c.n;
-
-  return query
-  select format('step %s (%s) has %s tasks, initial_tasks %s', ss.step_slug, ss.status, c.n, ss.initial_tasks)
-    from pgflow.step_states as ss
-    cross join lateral (select count(*) as n from pgflow.step_tasks as t
-                         where t.run_id = ss.run_id and t.step_slug = ss.step_slug) as c
-   where ss.run_id = v_run.run_id
-     and ((ss.status in ('started', 'completed') and c.n <> ss.initial_tasks)
-          or (ss.status in ('created', 'skipped') and c.n <> 0));
-
-  return query
-  select format('step %s is skipped without a skip_reason, or has skip_reason %s while %s',
-                ss.step_slug, coalesce(ss.skip_reason, 'NULL'), ss.status)
-    from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id
-     and (ss.status = 'skipped') <> (ss.skip_reason is not null and ss.skipped_at is not null);
-
-  return query
-  select format('step %s is %s but its dependency %s was skipped (a map cannot run without its array)',
-                ss.step_slug, ss.status, d.dep_slug)
-    from pgflow.step_states as ss
-    join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
-    join pgflow.deps as d on d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
-    join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
-   where ss.run_id = v_run.run_id and s.step_type = 'map' and dep.status = 'skipped'
-     and ss.status in ('started', 'completed');
-
-  return query
-  select format('task %s/%s is queued but its message %s is not in the queue', t.step_slug, t.task_index, t.message_id)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and v_run.status in ('started', 'paused') and t.status in ('queued', 'started')
-     and not t.message_id = any(v_queued);
-
-  return query
-  select format('task %s/%s is %s but its message %s is still in the queue', t.step_slug, t.task_index, t.status, t.message_id)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id
-     and (t.status in ('completed', 'failed', 'cancelled') or v_run.status not in ('started', 'paused'))
-     and t.message_id = any(v_queued);
-
-  return query
-  select format('run is completed but step %s is %s', ss.step_slug, ss.status)
-    from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status = 'completed' and ss.status not in ('completed', 'skipped');
-
-  return query
-  select 'run is failed but no step failed'
-   where v_run.status = 'failed'
-     and not exists (select from pgflow.step_states as ss where ss.run_id = v_run.run_id and ss.status = 'failed');
-
-  return query
-  select format('step %s is %s while run is started, yet %s', ss.step_slug, ss.status, 'a step failed')
-    from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status in ('started', 'paused') and ss.status = 'failed';
-
-  -- cancel_run, pause_run, resume_run
-  return query
-  select format('run is cancelled but step %s is still %s', ss.step_slug, ss.status)
-    from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status = 'cancelled' and ss.status in ('created', 'started');
-
-  return query
-  select format('run is cancelled but task %s/%s is still %s', t.step_slug, t.task_index, t.status)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and v_run.status = 'cancelled' and t.status in ('queued', 'started');
-
-  return query
-  select format('step %s is cancelled but the run is %s', ss.step_slug, v_run.status)
-    from pgflow.step_states as ss
-   where ss.run_id = v_run.run_id and v_run.status <> 'cancelled' and ss.status = 'cancelled';
-
-  return query
-  select format('task %s/%s is cancelled but the run is %s', t.step_slug, t.task_index, v_run.status)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and v_run.status <> 'cancelled' and t.status = 'cancelled';
-
-  return query
-  select format('task %s/%s is cancelled but its step is %s', t.step_slug, t.task_index, ss.status)
-    from pgflow.step_tasks as t
-    join pgflow.step_states as ss on ss.run_id = t.run_id and ss.step_slug = t.step_slug
-   where t.run_id = v_run.run_id and t.status = 'cancelled' and ss.status <> 'cancelled';
-
-  return query
-  select format('task %s/%s of a %s run has a held message %s', t.step_slug, t.task_index, v_run.status, t.message_id)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and v_run.status <> 'paused'
-     and t.message_id = any(pgflow_tests.held_message_ids(v_run.flow_slug));
-
-  return query
-  select format('step %s is started but task %s/%s is still queued with no message', t.step_slug, t.step_slug, t.task_index)
-    from pgflow.step_tasks as t
-   where t.run_id = v_run.run_id and t.message_id is null;
-end;
+  select format('%s: %s', i.invariant, i.detail)
+    from pgflow.check_invariants(coalesce(invariants.run_id, '00000000-0000-0000-0000-000000000000')) as i;
 $$;
 
 -- work( flow_slugs, batch ): a worker in SQL, for load and fault tests. Run it
@@ -336,5 +208,46 @@ begin
       commit;
     end loop;
   end loop;
+end;
+$$;
+
+-- as_role( role_name, query ): runs query as role_name (SET ROLE for its
+-- duration) and returns the first column of its first row as text (null when
+-- it returns none), or 'ERROR <sqlstate>: <message>' when it fails. The
+-- privilege tests prove with it what a role can and cannot do while pgTAP's
+-- own bookkeeping stays with the test's user.
+create or replace function pgflow_tests.as_role(role_name text, query text)
+returns text
+language plpgsql
+as $$
+declare
+  v_result text;
+  v_state  text;
+  v_msg    text;
+begin
+  begin
+    perform set_config('role', role_name, true);
+    execute query into v_result;
+    perform set_config('role', 'none', true);
+    return v_result;
+  exception when others then
+    get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
+    return format('ERROR %s: %s', v_state, v_msg);
+  end;
+end;
+$$;
+
+-- new_role( kind ): a role for this test only, unique in the cluster (roles
+-- are shared by every database, and test runs go side by side), dropped by
+-- the test's rollback. Returns its name.
+create or replace function pgflow_tests.new_role(kind text)
+returns text
+language plpgsql
+as $$
+declare
+  v_name text := format('pgflow_test_%s_%s_%s', kind, pg_backend_pid(), txid_current());
+begin
+  execute format('create role %I nologin', v_name);
+  return v_name;
 end;
 $$;

@@ -36,6 +36,7 @@ declare
   v_unknown bigint[];
   v_expired record;
 begin
+  perform pgflow._authorize_worker(start_tasks.flow_slug);
   if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
     raise exception using
       errcode = 'null_value_not_allowed',

@@ -21,6 +21,7 @@ declare
   v_task        pgflow.step_tasks%rowtype;
   v_step_status text;
 begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
   if complete_task.output is null then
     raise exception using
       errcode = 'null_value_not_allowed',

@@ -44,6 +44,12 @@ begin
       hint    = 'Each task is {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n >= 0>, "output": <json>}.';
   end if;
 
+  -- The caller may work every flow of the batch (complete_task checks again),
+  -- before it locks anything.
+  perform pgflow._authorize_worker(f.flow_slug)
+     from (select distinct r.flow_slug from pgflow.runs as r
+            where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)) as f;
+
   -- Every run of the batch locked up front, in one order (see _lock_run).
   perform from pgflow.runs as r
    where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)

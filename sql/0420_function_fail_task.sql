@@ -22,6 +22,7 @@ declare
   v_max_attempts integer;
   v_base_delay   integer;
 begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
   select coalesce(s.opt_max_attempts, f.opt_max_attempts), coalesce(s.opt_base_delay, f.opt_base_delay)
     into v_max_attempts, v_base_delay
     from pgflow.steps as s

@@ -11,6 +11,7 @@ as $$
 -- @plpgsql_check_options: performance_warnings = false
 -- (the update it runs is dynamic, so the check cannot see that it writes)
 begin
+  perform pgflow._authorize_worker(set_vt_batch.queue_name);
   if set_vt_batch.queue_name is null or set_vt_batch.msg_ids is null or set_vt_batch.vt_offsets is null then
     raise exception using
       errcode = 'null_value_not_allowed',

@@ -11,6 +11,9 @@ as $$
 declare
   v_worker pgflow.workers%rowtype;
 begin
+  -- the flow it will serve, and the one it served when it re-registers
+  perform pgflow._authorize_worker(register_worker.queue_name);
+  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = register_worker.worker_id;
   if register_worker.worker_id is null or register_worker.queue_name is null or register_worker.function_name is null then
     raise exception using
       errcode = 'null_value_not_allowed',

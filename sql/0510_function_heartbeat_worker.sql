@@ -11,6 +11,7 @@ as $$
 declare
   v_worker pgflow.workers%rowtype;
 begin
+  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = heartbeat_worker.worker_id;
   update pgflow.workers as w
      set last_heartbeat_at = now()
    where w.worker_id = heartbeat_worker.worker_id

@@ -10,6 +10,7 @@ as $$
 declare
   v_worker pgflow.workers%rowtype;
 begin
+  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = stop_worker.worker_id;
   update pgflow.workers as w
      set stopped_at = coalesce(w.stopped_at, greatest(now(), w.started_at))
    where w.worker_id = stop_worker.worker_id

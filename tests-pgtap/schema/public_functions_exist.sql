@@ -1,5 +1,5 @@
 begin;
-select plan(22);
+select plan(27);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -27,6 +27,11 @@ select has_function('pgflow', 'subscribe', array['text', 'interval'], 'subscribe
 select has_function('pgflow', 'cancel_run', array['uuid', 'text'], 'cancel_run(uuid, text)');
 select has_function('pgflow', 'pause_run', array['uuid'], 'pause_run(uuid)');
 select has_function('pgflow', 'resume_run', array['uuid'], 'resume_run(uuid)');
+select has_function('pgflow', 'check_invariants', array['uuid'], 'check_invariants(uuid)');
+select has_function('pgflow', 'grant_worker', array['regrole', 'text[]'], 'grant_worker(regrole, text[])');
+select has_function('pgflow', 'grant_client', array['regrole'], 'grant_client(regrole)');
+select has_function('pgflow', 'grant_admin', array['regrole'], 'grant_admin(regrole)');
+select has_function('pgflow', 'revoke_all', array['regrole'], 'revoke_all(regrole)');
 select is((select count(*)::integer from pg_proc where pronamespace = 'pgflow'::regnamespace and proname = 'add_step'),
   2, 'add_step has exactly two overloads');
 select is_empty($$ select p.oid::regprocedure from pg_proc as p
@@ -37,7 +42,8 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'register_worker', 'heartbeat_worker', 'stop_worker',
                                             'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
                                             'prune', 'schedule_maintenance', 'subscribe',
-                                            'cancel_run', 'pause_run', 'resume_run') $$,
+                                            'cancel_run', 'pause_run', 'resume_run', 'check_invariants',
+                                            'grant_worker', 'grant_client', 'grant_admin', 'revoke_all') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();
