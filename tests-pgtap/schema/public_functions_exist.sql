@@ -1,5 +1,5 @@
 begin;
-select plan(17);
+select plan(22);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -22,6 +22,15 @@ select has_function('pgflow', 'set_vt_batch', array['text', 'bigint[]', 'integer
 select has_function('pgflow', 'register_worker', array['uuid', 'text', 'text'], 'register_worker(uuid, text, text)');
 select has_function('pgflow', 'heartbeat_worker', array['uuid'], 'heartbeat_worker(uuid)');
 select has_function('pgflow', 'stop_worker', array['uuid'], 'stop_worker(uuid)');
+select has_function('pgflow', 'get_flow_shape', array['text'], 'get_flow_shape(text)');
+select has_function('pgflow', 'ensure_flow', array['text', 'jsonb', 'integer', 'integer', 'integer'],
+  'ensure_flow(text, jsonb, integer, integer, integer)');
+select has_function('pgflow', 'set_flow_options', array['text', 'integer', 'integer', 'integer'],
+  'set_flow_options(text, integer, integer, integer)');
+select has_function('pgflow', 'set_step_options',
+  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text[]'],
+  'set_step_options(text, text, integer, integer, integer, integer, text[])');
+select has_function('pgflow', 'delete_flow_and_data', array['text'], 'delete_flow_and_data(text)');
 select is((select count(*)::integer from pg_proc where pronamespace = 'pgflow'::regnamespace and proname = 'add_step'),
   2, 'add_step has exactly two overloads');
 select is_empty($$ select p.oid::regprocedure from pg_proc as p
@@ -31,7 +40,9 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
                                             'register_worker', 'heartbeat_worker', 'stop_worker',
                                             'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
-                                            'prune', 'schedule_maintenance') $$,
+                                            'prune', 'schedule_maintenance',
+                                            'get_flow_shape', 'ensure_flow', 'set_flow_options',
+                                            'set_step_options', 'delete_flow_and_data') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();
