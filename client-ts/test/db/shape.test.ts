@@ -11,7 +11,7 @@ const db = useTestDatabase();
 
 const v1 = () =>
   new Flow<{ url: string }>({ slug: 'shaped', maxAttempts: 2 })
-    .step({ slug: 'fetch', timeout: 30 }, (input) => input.run.url)
+    .step({ slug: 'fetch', timeout: 30 }, (input) => [input.run.url])
     .step({ slug: 'parse', dependsOn: ['fetch'] }, (input) => input.fetch.length)
     .map({ slug: 'each', array: 'fetch' }, (c: string) => c);
 
