@@ -4,8 +4,9 @@
 -- - the flow does not exist: creates it (create_flow) and adds the steps of
 --   shape in order (add_step), with their options; any error leaves nothing;
 -- - it exists with the same shape: a no-op that returns the flow row. Options
---   (the flow's and the steps') are not compared and not applied: change them
---   with set_flow_options and set_step_options;
+--   (the flow's and the steps') are not part of the shape and not applied:
+--   change them with set_flow_options and set_step_options (a notice names
+--   the given options that differ from the stored ones);
 -- - it exists with another shape: duplicate_object, the message listing every
 --   difference on a line of its own.
 -- shape is {"steps": [{"slug", "type", "deps", "options"}, ...]} (see
@@ -46,6 +47,32 @@ begin
   if found then
     v_old := pgflow._flow_shape(ensure_flow.flow_slug);
     if v_old = v_shape then
+      -- Options are not applied, but a difference is worth a notice.
+      v_diff := array(
+        select format('%s %s (given %s)', o.name, o.stored, o.given)
+          from (values (1, 'max_attempts', v_flow.opt_max_attempts, ensure_flow.max_attempts),
+                       (2, 'base_delay', v_flow.opt_base_delay, ensure_flow.base_delay),
+                       (3, 'timeout', v_flow.opt_timeout, ensure_flow.timeout)) as o (n, name, stored, given)
+         where o.given <> o.stored
+         order by o.n)
+        || array(
+        select format('step "%s" %s %s (given %s)', s.step_slug, o.name,
+                      coalesce(o.stored::text, 'inherited'), coalesce(o.given::text, 'inherited'))
+          from jsonb_array_elements(ensure_flow.shape -> 'steps') as e (step)
+          join pgflow.steps as s on s.flow_slug = ensure_flow.flow_slug and s.step_slug = e.step ->> 'slug'
+         cross join lateral (values (1, 'max_attempts', s.opt_max_attempts, (e.step -> 'options' ->> 'max_attempts')::integer),
+                                    (2, 'base_delay', s.opt_base_delay, (e.step -> 'options' ->> 'base_delay')::integer),
+                                    (3, 'timeout', s.opt_timeout, (e.step -> 'options' ->> 'timeout')::integer),
+                                    (4, 'start_delay', s.opt_start_delay, (e.step -> 'options' ->> 'start_delay')::integer))
+                       as o (n, name, stored, given)
+         where o.stored is distinct from o.given
+         order by s.step_index, o.n);
+      if cardinality(v_diff) > 0 then
+        raise notice using
+          message = format('flow "%s" has this shape already; its options stay as they are: %s',
+                           ensure_flow.flow_slug, array_to_string(v_diff, ', ')),
+          hint    = 'Options are not part of the shape: change them with pgflow.set_flow_options and pgflow.set_step_options.';
+      end if;
       return v_flow;
     end if;
     v_diff := pgflow._shape_diff(v_old, v_shape);

@@ -86,4 +86,18 @@ describe('registering a flow', () => {
     const [flow] = await db.sql`select opt_max_attempts, opt_base_delay from pgflow.flows where flow_slug = 'shaped'`;
     expect(flow).toEqual({ opt_max_attempts: 2, opt_base_delay: 3 });
   });
+
+  it('re-registering with other options keeps them, and a notice names the difference', async () => {
+    const notices: string[] = [];
+    const sql = db.connect({ onnotice: (n) => notices.push(String(n.message)) });
+    const flow = (timeout: number) =>
+      new Flow<null>({ slug: 'noticed' }).step({ slug: 'a', timeout }, () => 1);
+    await registerFlow(sql, flow(5));
+    await registerFlow(sql, flow(5));
+    expect(notices).toEqual([]);
+    await registerFlow(sql, flow(9));
+    expect(notices).toEqual(['flow "noticed" has this shape already; its options stay as they are: step "a" timeout 5 (given 9)']);
+    const [step] = await sql`select opt_timeout from pgflow.steps where flow_slug = 'noticed'`;
+    expect(step).toEqual({ opt_timeout: 5 });
+  });
 });
