@@ -761,6 +761,7 @@ begin
 
   insert into pgflow.deps (flow_slug, dep_slug, step_slug)
   select add_step.flow_slug, d, add_step.step_slug from unnest(v_deps) as d;
+  perform pgflow._store_shape_hash(add_step.flow_slug);
 
   return v_step;
 end;
@@ -2908,6 +2909,737 @@ comment on function pgflow.revoke_all(regrole) is
   'takes back every pgflow privilege the grant helpers gave a role';
 
 
+
+-- ---------------------------------------------------------------------------
+-- Flow shapes and changes: pgflow.flows.shape_hash, get_flow_shape,
+-- ensure_flow, set_flow_options, set_step_options, delete_flow_and_data.
+-- create_flow and add_step now keep shape_hash current; flows defined on
+-- 0.1.0 get theirs computed below.
+alter table pgflow.flows add column shape_hash text;
+
+-- _flow_shape( flow_slug )
+-- The canonical shape of a flow: its steps in step_index order, each with its
+-- slug, step type and dependencies (sorted), as
+--   {"steps": [{"slug": "a", "type": "single", "deps": []}, ...]}
+-- Options (max_attempts, base_delay, timeout, start_delay) are not part of
+-- the shape. The per-step object is built here and only here: a new part of
+-- a step's definition is one more key below (keys whose value is JSON null are
+-- left out, so that a step without it keeps its shape), plus its name in
+-- _normalize_shape. An unknown flow has the shape of a flow without steps.
+create function pgflow._flow_shape(flow_slug text)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object('steps', coalesce(jsonb_agg(
+           (select jsonb_object_agg(e.key, e.value)
+              from jsonb_each(jsonb_build_object(
+                     'slug', s.step_slug,
+                     'type', s.step_type,
+                     'deps', to_jsonb(array(select d.dep_slug
+                                               from pgflow.deps as d
+                                              where d.flow_slug = s.flow_slug and d.step_slug = s.step_slug
+                                              order by d.dep_slug)),
+                     'run_if', s.run_if,
+                     'run_unless', s.run_unless,
+                     -- when_unmet matters only with a condition
+                     'when_unmet', case when s.run_if is not null or s.run_unless is not null
+                                        then to_jsonb(s.when_unmet) end)) as e
+             where e.value <> 'null'::jsonb)
+           order by s.step_index), '[]'::jsonb))
+    from pgflow.steps as s
+   where s.flow_slug = _flow_shape.flow_slug;
+$$;
+
+-- _shape_hash( shape )
+-- The hex sha256 of a shape's jsonb text. jsonb stores an object's keys
+-- sorted (by length, then bytes) and without duplicates, and prints them in
+-- that order with fixed spacing, so equal shapes have equal text and hash,
+-- in any database of the same pgflow version.
+create function pgflow._shape_hash(shape jsonb)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select encode(pg_catalog.sha256(convert_to(shape::text, 'UTF8')), 'hex');
+$$;
+
+-- _store_shape_hash( flow_slug )
+-- Sets the flow's shape_hash from its steps; create_flow and add_step call it
+-- whenever the shape may have changed. Returns the updated flow row.
+create function pgflow._store_shape_hash(flow_slug text)
+returns pgflow.flows
+language sql
+volatile
+set search_path = ''
+as $$
+  update pgflow.flows as f
+     set shape_hash = pgflow._shape_hash(pgflow._flow_shape(f.flow_slug))
+   where f.flow_slug = _store_shape_hash.flow_slug
+  returning f.*;
+$$;
+
+-- get_flow_shape( flow_slug )
+-- The canonical shape of a flow (see _flow_shape): its steps in step_index
+-- order with slug, type and sorted deps, options apart. Its sha256 is the
+-- flow's shape_hash. The same steps give the same shape in any flow and any
+-- database.
+create function pgflow.get_flow_shape(flow_slug text)
+returns jsonb
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if get_flow_shape.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Pass the slug of an existing flow.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = get_flow_shape.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', get_flow_shape.flow_slug),
+      hint    = 'Look the flows up in pgflow.flows.';
+  end if;
+  return pgflow._flow_shape(get_flow_shape.flow_slug);
+end;
+$$;
+
+comment on function pgflow.get_flow_shape(text) is
+  'the canonical shape of a flow: steps in order with slug, type and sorted deps (options apart)';
+
+-- _normalize_shape( shape )
+-- Validates the shape argument of ensure_flow and returns it in canonical
+-- form (as _flow_shape builds it), without options. The argument is
+--   {"steps": [{"slug": "a", "type": "single", "deps": [],
+--               "options": {"max_attempts": 5, "base_delay": 1, "timeout": 30, "start_delay": 0}},
+--              ...]}
+-- in the order the steps are added. "type" defaults to "single", "deps" to
+-- [] (and is sorted), "options" to {} (each option left out inherits the
+-- flow's); a key whose value is null counts as left out. Options are never
+-- part of the shape. Anything else is invalid_parameter_value naming it.
+create function pgflow._normalize_shape(shape jsonb)
+returns jsonb
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  c_step_keys   constant text[] := array['slug', 'type', 'deps', 'run_if', 'run_unless', 'when_unmet', 'options'];
+  c_option_keys constant text[] := array['max_attempts', 'base_delay', 'timeout', 'start_delay'];
+  v_step  jsonb;
+  v_n     bigint;
+  v_where text;
+  v_bad   text;
+  v_value jsonb;
+  v_steps jsonb := '[]'::jsonb;
+  v_slugs text[] := '{}'::text[];
+begin
+  if _normalize_shape.shape is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'shape must not be null',
+      hint    = 'Pass {"steps": [{"slug": ..., "type": ..., "deps": [...]}, ...]}.';
+  end if;
+  if jsonb_typeof(_normalize_shape.shape) <> 'object' or jsonb_typeof(_normalize_shape.shape -> 'steps') is distinct from 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('shape must be an object with a "steps" array, got %s', left(_normalize_shape.shape::text, 200)),
+      hint    = 'Pass {"steps": [{"slug": ..., "type": ..., "deps": [...]}, ...]}.';
+  end if;
+  select k into v_bad from jsonb_object_keys(_normalize_shape.shape) as k where k <> 'steps' order by k limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('shape has an unknown key "%s"', v_bad),
+      hint    = 'A shape has one key, "steps".';
+  end if;
+
+  for v_step, v_n in
+    select e.value, e.n from jsonb_array_elements(_normalize_shape.shape -> 'steps') with ordinality as e (value, n) order by e.n
+  loop
+    v_where := format('step %s of the shape', v_n);
+    if jsonb_typeof(v_step) <> 'object' then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s must be an object, got %s', v_where, left(v_step::text, 200)),
+        hint    = 'Each step is {"slug": ..., "type": ..., "deps": [...], "options": {...}}.';
+    end if;
+    v_step := (select coalesce(jsonb_object_agg(e.key, e.value), '{}')
+                 from jsonb_each(v_step) as e where e.value <> 'null'::jsonb);
+    if jsonb_typeof(v_step -> 'slug') is distinct from 'string' then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s needs a string "slug", got %s', v_where, coalesce((v_step -> 'slug')::text, 'none')),
+        hint    = 'Each step is {"slug": ..., "type": ..., "deps": [...], "options": {...}}.';
+    end if;
+    v_where := format('step "%s" of the shape', v_step ->> 'slug');
+    if v_step ->> 'slug' = any(v_slugs) then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s is listed twice', v_where),
+        hint    = 'List each step once.';
+    end if;
+    v_slugs := v_slugs || (v_step ->> 'slug');
+    select k into v_bad from jsonb_object_keys(v_step) as k where k <> all(c_step_keys) order by k limit 1;
+    if v_bad is not null then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has an unknown key "%s"', v_where, v_bad),
+        hint    = format('A step has the keys %s.', array_to_string(c_step_keys, ', '));
+    end if;
+    v_step := v_step || jsonb_build_object('type', coalesce(v_step -> 'type', '"single"'));
+    if jsonb_typeof(v_step -> 'type') <> 'string' or v_step ->> 'type' not in ('single', 'map') then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has an unknown type %s', v_where, v_step -> 'type'),
+        hint    = 'type is "single" (one task) or "map" (one task per array element).';
+    end if;
+    v_value := coalesce(v_step -> 'deps', '[]');
+    if jsonb_typeof(v_value) <> 'array'
+       or exists (select from jsonb_array_elements(v_value) as d where jsonb_typeof(d) <> 'string') then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has deps %s; deps is an array of step slugs', v_where, v_value),
+        hint    = 'List the slugs of the steps it waits for, such as ["a", "b"].';
+    end if;
+    v_step := v_step || jsonb_build_object('deps',
+      coalesce((select jsonb_agg(d order by d) from jsonb_array_elements_text(v_value) as d), '[]'));
+    -- A condition: patterns are objects (add_step checks their keys); when_unmet
+    -- defaults to skip where there is a condition and means nothing without one.
+    select k into v_bad from unnest(array['run_if', 'run_unless']) as k
+     where v_step ? k and jsonb_typeof(v_step -> k) <> 'object' limit 1;
+    if v_bad is not null then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has %s %s; a condition is a JSON object', v_where, v_bad, left((v_step -> v_bad)::text, 200)),
+        hint    = 'run_if / run_unless are patterns such as {"run": {"tier": "gold"}}, tested with @> against the step''s input.';
+    end if;
+    if v_step ? 'when_unmet' and (jsonb_typeof(v_step -> 'when_unmet') <> 'string'
+                                  or v_step ->> 'when_unmet' not in ('skip', 'skip_cascade', 'fail')) then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has an unknown when_unmet %s', v_where, v_step -> 'when_unmet'),
+        hint    = 'when_unmet is "skip", "skip_cascade" or "fail".';
+    end if;
+    if v_step ? 'run_if' or v_step ? 'run_unless' then
+      v_step := v_step || jsonb_build_object('when_unmet', coalesce(v_step -> 'when_unmet', '"skip"'));
+    else
+      v_step := v_step - 'when_unmet';
+    end if;
+    v_value := coalesce(v_step -> 'options', '{}');
+    if jsonb_typeof(v_value) <> 'object' then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has options %s; options is an object', v_where, v_value),
+        hint    = format('Options are %s.', array_to_string(c_option_keys, ', '));
+    end if;
+    select k into v_bad from jsonb_object_keys(v_value) as k where k <> all(c_option_keys) order by k limit 1;
+    if v_bad is not null then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has an unknown option "%s"', v_where, v_bad),
+        hint    = format('Options are %s.', array_to_string(c_option_keys, ', '));
+    end if;
+    select o.key into v_bad
+      from jsonb_each(v_value) as o
+     where jsonb_typeof(o.value) <> 'number'
+        or o.value::text::numeric <> trunc(o.value::text::numeric)
+        or o.value::text::numeric not between -2147483648 and 2147483647
+     order by o.key
+     limit 1;
+    if v_bad is not null then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has option %s = %s; options are integers', v_where, v_bad, v_value -> v_bad),
+        hint    = 'max_attempts, base_delay and start_delay are >= 0; timeout is >= 1 (seconds).';
+    end if;
+    perform pgflow._assert_option('max_attempts', (v_value ->> 'max_attempts')::integer, 0);
+    perform pgflow._assert_option('base_delay', (v_value ->> 'base_delay')::integer, 0);
+    perform pgflow._assert_option('timeout', (v_value ->> 'timeout')::integer, 1);
+    perform pgflow._assert_option('start_delay', (v_value ->> 'start_delay')::integer, 0);
+    v_steps := v_steps || jsonb_build_array(v_step - 'options');
+  end loop;
+  return jsonb_build_object('steps', v_steps);
+end;
+$$;
+
+-- _shape_text( value )
+-- A value of a shape as people read it: a string bare, an array of strings
+-- as [a, b], anything else as JSON; none for a missing value.
+create function pgflow._shape_text(value jsonb)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when value is null then 'none'
+    when jsonb_typeof(value) = 'string' then value #>> '{}'
+    when jsonb_typeof(value) = 'array'
+         and not exists (select from jsonb_array_elements(value) as e where jsonb_typeof(e) <> 'string')
+      then '[' || array_to_string(array(select jsonb_array_elements_text(value)), ', ') || ']'
+    else value::text
+  end;
+$$;
+
+-- _shape_diff( old_shape, new_shape )
+-- Every difference between two canonical shapes, one line each, naming the
+-- steps: steps added or changed (in the new order, each changed key on its
+-- own line), then steps removed, then a change of order among the steps both
+-- have. Empty when the shapes are equal.
+create function pgflow._shape_diff(old_shape jsonb, new_shape jsonb)
+returns text[]
+language sql
+immutable
+set search_path = ''
+as $$
+  with o as (
+    select e.value as step, e.value ->> 'slug' as slug, e.n
+      from jsonb_array_elements(old_shape -> 'steps') with ordinality as e (value, n)
+  ), n as (
+    select e.value as step, e.value ->> 'slug' as slug, e.n
+      from jsonb_array_elements(new_shape -> 'steps') with ordinality as e (value, n)
+  ), lines as (
+    select 1 as grp, n.n as pos, '' as k,
+           format('step "%s" added: %s', n.slug,
+                  (select string_agg(format('%s %s', e.key, pgflow._shape_text(e.value)), ', ' order by e.key)
+                     from jsonb_each(n.step) as e where e.key <> 'slug')) as line
+      from n
+     where not exists (select from o where o.slug = n.slug)
+    union all
+    select 1, n.n, k.key,
+           format('step "%s" %s changed: %s -> %s', n.slug, k.key,
+                  pgflow._shape_text(o.step -> k.key), pgflow._shape_text(n.step -> k.key))
+      from n
+      join o on o.slug = n.slug
+     cross join lateral (select jsonb_object_keys(o.step) union select jsonb_object_keys(n.step)) as k (key)
+     where k.key <> 'slug' and (o.step -> k.key) is distinct from (n.step -> k.key)
+    union all
+    select 2, o.n, '', format('step "%s" removed', o.slug)
+      from o
+     where not exists (select from n where n.slug = o.slug)
+    union all
+    select 3, 0, '', format('step order changed: %s -> %s',
+                            array_to_string(x.old_order, ', '), array_to_string(x.new_order, ', '))
+      from (select array(select o.slug from o where exists (select from n where n.slug = o.slug) order by o.n) as old_order,
+                   array(select n.slug from n where exists (select from o where o.slug = n.slug) order by n.n) as new_order) as x
+     where x.old_order <> x.new_order
+  )
+  select coalesce(array_agg(l.line order by l.grp, l.pos, l.k), '{}') from lines as l;
+$$;
+
+-- ensure_flow( flow_slug, shape, max_attempts, base_delay, timeout )
+-- Registers a flow with all its steps, all or nothing, and refuses drift:
+-- - the flow does not exist: creates it (create_flow) and adds the steps of
+--   shape in order (add_step), with their options; any error leaves nothing;
+-- - it exists with the same shape: a no-op that returns the flow row. Options
+--   (the flow's and the steps') are not part of the shape and not applied:
+--   change them with set_flow_options and set_step_options (a notice names
+--   the given options that differ from the stored ones);
+-- - it exists with another shape: duplicate_object, the message listing every
+--   difference on a line of its own.
+-- shape is {"steps": [{"slug", "type", "deps", "options"}, ...]} (see
+-- _normalize_shape). Options left out (null) get create_flow's defaults.
+-- Calls for the same slug take turns (a transaction-level advisory lock), so
+-- two sessions ensuring one new flow at once both succeed: one creates it, the
+-- other then finds it.
+create function pgflow.ensure_flow(
+  flow_slug    text,
+  shape        jsonb,
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null
+)
+returns pgflow.flows
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_shape jsonb;
+  v_old   jsonb;
+  v_flow  pgflow.flows%rowtype;
+  v_step  jsonb;
+  v_opts  jsonb;
+  v_diff  text[];
+begin
+  perform pgflow._assert_slug('flow', ensure_flow.flow_slug);
+  v_shape := pgflow._normalize_shape(ensure_flow.shape);
+  perform pgflow._assert_option('max_attempts', ensure_flow.max_attempts, 0);
+  perform pgflow._assert_option('base_delay', ensure_flow.base_delay, 0);
+  perform pgflow._assert_option('timeout', ensure_flow.timeout, 1);
+
+  perform pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('pgflow.ensure_flow ' || lower(ensure_flow.flow_slug), 0));
+
+  select * into v_flow from pgflow.flows as f where f.flow_slug = ensure_flow.flow_slug;
+  if found then
+    v_old := pgflow._flow_shape(ensure_flow.flow_slug);
+    if v_old = v_shape then
+      -- Options are not applied, but a difference is worth a notice.
+      v_diff := array(
+        select format('%s %s (given %s)', o.name, o.stored, o.given)
+          from (values (1, 'max_attempts', v_flow.opt_max_attempts, ensure_flow.max_attempts),
+                       (2, 'base_delay', v_flow.opt_base_delay, ensure_flow.base_delay),
+                       (3, 'timeout', v_flow.opt_timeout, ensure_flow.timeout)) as o (n, name, stored, given)
+         where o.given <> o.stored
+         order by o.n)
+        || array(
+        select format('step "%s" %s %s (given %s)', s.step_slug, o.name,
+                      coalesce(o.stored::text, 'inherited'), coalesce(o.given::text, 'inherited'))
+          from jsonb_array_elements(ensure_flow.shape -> 'steps') as e (step)
+          join pgflow.steps as s on s.flow_slug = ensure_flow.flow_slug and s.step_slug = e.step ->> 'slug'
+         cross join lateral (values (1, 'max_attempts', s.opt_max_attempts, (e.step -> 'options' ->> 'max_attempts')::integer),
+                                    (2, 'base_delay', s.opt_base_delay, (e.step -> 'options' ->> 'base_delay')::integer),
+                                    (3, 'timeout', s.opt_timeout, (e.step -> 'options' ->> 'timeout')::integer),
+                                    (4, 'start_delay', s.opt_start_delay, (e.step -> 'options' ->> 'start_delay')::integer))
+                       as o (n, name, stored, given)
+         where o.stored is distinct from o.given
+         order by s.step_index, o.n);
+      if cardinality(v_diff) > 0 then
+        raise notice using
+          message = format('flow "%s" has this shape already; its options stay as they are: %s',
+                           ensure_flow.flow_slug, array_to_string(v_diff, ', ')),
+          hint    = 'Options are not part of the shape: change them with pgflow.set_flow_options and pgflow.set_step_options.';
+      end if;
+      return v_flow;
+    end if;
+    v_diff := pgflow._shape_diff(v_old, v_shape);
+    raise exception using
+      errcode = 'duplicate_object',
+      message = format(E'flow "%s" already exists with another shape:\n  %s',
+                       ensure_flow.flow_slug, array_to_string(v_diff, E'\n  ')),
+      detail  = format('shape_hash in the database %s, of the given shape %s',
+                       v_flow.shape_hash, pgflow._shape_hash(v_shape)),
+      hint    = format('Flows are immutable: register the new shape under a new flow slug (such as "%s_v2"), '
+                       'or, in development, remove the old flow with pgflow.delete_flow_and_data(%L).',
+                       ensure_flow.flow_slug, ensure_flow.flow_slug);
+  end if;
+
+  perform pgflow.create_flow(ensure_flow.flow_slug,
+                             coalesce(ensure_flow.max_attempts, 3),
+                             coalesce(ensure_flow.base_delay, 1),
+                             coalesce(ensure_flow.timeout, 60));
+  for v_step in
+    select e.value from jsonb_array_elements(ensure_flow.shape -> 'steps') with ordinality as e (value, n) order by e.n
+  loop
+    v_opts := coalesce(nullif(v_step -> 'options', 'null'), '{}');
+    perform pgflow.add_step(ensure_flow.flow_slug, v_step ->> 'slug',
+                            array(select jsonb_array_elements_text(coalesce(nullif(v_step -> 'deps', 'null'), '[]'))),
+                            max_attempts => (v_opts ->> 'max_attempts')::integer,
+                            base_delay   => (v_opts ->> 'base_delay')::integer,
+                            timeout      => (v_opts ->> 'timeout')::integer,
+                            start_delay  => (v_opts ->> 'start_delay')::integer,
+                            step_type    => coalesce(v_step ->> 'type', 'single'),
+                            run_if       => nullif(v_step -> 'run_if', 'null'),
+                            run_unless   => nullif(v_step -> 'run_unless', 'null'),
+                            -- when_unmet means nothing without a condition (_normalize_shape drops it)
+                            when_unmet   => case when nullif(v_step -> 'run_if', 'null') is not null
+                                                   or nullif(v_step -> 'run_unless', 'null') is not null
+                                                 then coalesce(v_step ->> 'when_unmet', 'skip')
+                                                 else 'skip' end);
+  end loop;
+
+  select * into strict v_flow from pgflow.flows as f where f.flow_slug = ensure_flow.flow_slug;
+  return v_flow;
+end;
+$$;
+
+comment on function pgflow.ensure_flow(text, jsonb, integer, integer, integer) is
+  'creates a flow with all its steps, or checks that the existing one has the same shape (a no-op) and lists every difference otherwise';
+
+-- set_flow_options( flow_slug, max_attempts, base_delay, timeout )
+-- Changes a flow's options; null leaves an option as it is. Allowed while runs
+-- exist: the engine reads options when it needs them, so a new timeout counts
+-- from the next start_tasks, a new max_attempts or base_delay from the next
+-- fail_task (the retry decision and its delay), for tasks of runs already
+-- going as well as new ones. Options are not part of the shape: the shape and
+-- shape_hash stay as they are.
+create function pgflow.set_flow_options(
+  flow_slug    text,
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null
+)
+returns pgflow.flows
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_flow pgflow.flows%rowtype;
+begin
+  if set_flow_options.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Pass the slug of an existing flow.';
+  end if;
+  perform pgflow._assert_option('max_attempts', set_flow_options.max_attempts, 0);
+  perform pgflow._assert_option('base_delay', set_flow_options.base_delay, 0);
+  perform pgflow._assert_option('timeout', set_flow_options.timeout, 1);
+
+  update pgflow.flows as f
+     set opt_max_attempts = coalesce(set_flow_options.max_attempts, f.opt_max_attempts),
+         opt_base_delay   = coalesce(set_flow_options.base_delay, f.opt_base_delay),
+         opt_timeout      = coalesce(set_flow_options.timeout, f.opt_timeout)
+   where f.flow_slug = set_flow_options.flow_slug
+  returning * into v_flow;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', set_flow_options.flow_slug),
+      hint    = 'Look the flows up in pgflow.flows.';
+  end if;
+  return v_flow;
+end;
+$$;
+
+comment on function pgflow.set_flow_options(text, integer, integer, integer) is
+  'changes a flow''s options (null leaves one as it is); affects tasks started or failed afterwards';
+
+-- set_step_options( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, inherit )
+-- Changes a step's options; null leaves an option as it is, and the options
+-- named in inherit go back to inheriting the flow's (start_delay: to none).
+-- Allowed while runs exist: a new timeout counts from the next start_tasks,
+-- max_attempts and base_delay from the next fail_task, start_delay for the
+-- step's tasks queued afterwards. Options are not part of the shape: the
+-- shape and shape_hash stay as they are.
+create function pgflow.set_step_options(
+  flow_slug    text,
+  step_slug    text,
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null,
+  start_delay  integer default null,
+  inherit      text[]  default '{}'
+)
+returns pgflow.steps
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  c_options constant text[] := array['max_attempts', 'base_delay', 'timeout', 'start_delay'];
+  v_inherit text[] := coalesce(set_step_options.inherit, '{}');
+  v_bad     text;
+  v_step    pgflow.steps%rowtype;
+begin
+  if set_step_options.flow_slug is null or set_step_options.step_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug and step slug must not be null',
+      hint    = 'Pass the slugs of an existing flow and one of its steps.';
+  end if;
+  perform pgflow._assert_option('max_attempts', set_step_options.max_attempts, 0);
+  perform pgflow._assert_option('base_delay', set_step_options.base_delay, 0);
+  perform pgflow._assert_option('timeout', set_step_options.timeout, 1);
+  perform pgflow._assert_option('start_delay', set_step_options.start_delay, 0);
+  select coalesce(i, 'NULL') into v_bad from unnest(v_inherit) as i where i is null or i <> all(c_options) limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('unknown option "%s" in inherit', v_bad),
+      hint    = format('inherit lists options among %s.', array_to_string(c_options, ', '));
+  end if;
+  select o.name into v_bad
+    from unnest(c_options, array[set_step_options.max_attempts, set_step_options.base_delay,
+                                 set_step_options.timeout, set_step_options.start_delay]) as o (name, value)
+   where o.value is not null and o.name = any(v_inherit)
+   limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('option %s is both given and listed in inherit', v_bad),
+      hint    = 'Either set an option or let it inherit the flow''s, not both.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = set_step_options.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', set_step_options.flow_slug),
+      hint    = 'Look the flows up in pgflow.flows.';
+  end if;
+
+  update pgflow.steps as s
+     set opt_max_attempts = case when 'max_attempts' = any(v_inherit) then null
+                                 else coalesce(set_step_options.max_attempts, s.opt_max_attempts) end,
+         opt_base_delay   = case when 'base_delay' = any(v_inherit) then null
+                                 else coalesce(set_step_options.base_delay, s.opt_base_delay) end,
+         opt_timeout      = case when 'timeout' = any(v_inherit) then null
+                                 else coalesce(set_step_options.timeout, s.opt_timeout) end,
+         opt_start_delay  = case when 'start_delay' = any(v_inherit) then null
+                                 else coalesce(set_step_options.start_delay, s.opt_start_delay) end
+   where s.flow_slug = set_step_options.flow_slug and s.step_slug = set_step_options.step_slug
+  returning * into v_step;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('step "%s" does not exist in flow "%s"', set_step_options.step_slug, set_step_options.flow_slug),
+      hint    = 'Look the flow''s steps up with pgflow.get_flow_shape().';
+  end if;
+  return v_step;
+end;
+$$;
+
+comment on function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[]) is
+  'changes a step''s options (null leaves one as it is, inherit resets some to the flow''s); affects tasks queued, started or failed afterwards';
+
+-- delete_flow_and_data( flow_slug )
+-- For development: removes a flow and everything of it, all or nothing: its
+-- runs with their step_states and step_tasks, its steps and deps, the flow,
+-- its pgmq queue (with its archive), and, where pg_cron is installed, the
+-- cron jobs that schedule_flow made to start it (those whose command is
+-- select pgflow.start_flow('<flow_slug>', ...)). Workers registered on its
+-- queue stay in pgflow.workers. Waits for runs of it being started.
+create function pgflow.delete_flow_and_data(flow_slug text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+-- @plpgsql_check_options: performance_warnings = false
+-- (the cron calls it runs are dynamic, so the check cannot see that they write)
+declare
+  v_prefix text;
+  v_jobs   bigint[];
+  v_job    bigint;
+begin
+  if delete_flow_and_data.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Pass the slug of an existing flow.';
+  end if;
+  perform from pgflow.flows as f where f.flow_slug = delete_flow_and_data.flow_slug for update;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', delete_flow_and_data.flow_slug),
+      hint    = 'Look the flows up in pgflow.flows.';
+  end if;
+
+  delete from pgflow.step_tasks as t where t.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.step_states as ss where ss.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.runs as r where r.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.deps as d where d.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.steps as s where s.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.flows as f where f.flow_slug = delete_flow_and_data.flow_slug;
+  perform pgmq.drop_queue(delete_flow_and_data.flow_slug);
+
+  if to_regclass('cron.job') is not null then
+    v_prefix := format('select pgflow.start_flow(%L, ', delete_flow_and_data.flow_slug);
+    execute format('select array(select j.jobid from %s as j where left(j.command, length($1)) = $1 order by j.jobid)',
+                   to_regclass('cron.job'))
+      into v_jobs
+      using v_prefix;
+    foreach v_job in array v_jobs loop
+      execute format('select %s($1)', pgflow._cron_function('cron.unschedule(bigint)')::regproc) using v_job;
+    end loop;
+  end if;
+end;
+$$;
+
+comment on function pgflow.delete_flow_and_data(text) is
+  'for development: removes a flow with its runs, steps, queue and schedule_flow cron jobs';
+
+-- create_flow( flow_slug, max_attempts, base_delay, timeout )
+-- Defines a flow and creates its pgmq queue (named after the flow).
+-- Flows are immutable: calling it again with the same options returns the
+-- existing flow and changes nothing; other options under the same slug are an
+-- error that names each difference.
+create or replace function pgflow.create_flow(
+  flow_slug    text,
+  max_attempts integer default 3,
+  base_delay   integer default 1,
+  timeout      integer default 60
+)
+returns pgflow.flows
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_flow pgflow.flows%rowtype;
+  v_diff text[];
+begin
+  perform pgflow._assert_slug('flow', create_flow.flow_slug);
+  if length(create_flow.flow_slug) > 47 then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('flow slug "%s" is longer than 47 characters', create_flow.flow_slug),
+      hint    = 'The flow''s pgmq queue is named after it, and pgmq queue names are at most 47 characters.';
+  end if;
+  if create_flow.max_attempts is null or create_flow.base_delay is null or create_flow.timeout is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('options of flow "%s" must not be null', create_flow.flow_slug),
+      hint    = 'Leave an option out to get its default: max_attempts 3, base_delay 1, timeout 60.';
+  end if;
+  perform pgflow._assert_option('max_attempts', create_flow.max_attempts, 0);
+  perform pgflow._assert_option('base_delay', create_flow.base_delay, 0);
+  perform pgflow._assert_option('timeout', create_flow.timeout, 1);
+
+  insert into pgflow.flows (flow_slug, opt_max_attempts, opt_base_delay, opt_timeout)
+  values (create_flow.flow_slug, create_flow.max_attempts, create_flow.base_delay, create_flow.timeout)
+  on conflict do nothing
+  returning * into v_flow;
+
+  if found then
+    perform pgmq.create(create_flow.flow_slug);
+    return pgflow._store_shape_hash(create_flow.flow_slug);
+  end if;
+
+  -- The slug, or one that differs only in case, is taken.
+  select * into strict v_flow
+    from pgflow.flows as f
+   where lower(f.flow_slug) = lower(create_flow.flow_slug);
+
+  if v_flow.flow_slug <> create_flow.flow_slug then
+    raise exception using
+      errcode = 'duplicate_object',
+      message = format('flow slug "%s" collides with existing flow "%s"', create_flow.flow_slug, v_flow.flow_slug),
+      hint    = 'pgmq names queue tables in lower case, so flow slugs must differ in more than case.';
+  end if;
+
+  v_diff := array_remove(array[
+    case when v_flow.opt_max_attempts <> create_flow.max_attempts
+      then format('max_attempts %s -> %s', v_flow.opt_max_attempts, create_flow.max_attempts) end,
+    case when v_flow.opt_base_delay <> create_flow.base_delay
+      then format('base_delay %s -> %s', v_flow.opt_base_delay, create_flow.base_delay) end,
+    case when v_flow.opt_timeout <> create_flow.timeout
+      then format('timeout %s -> %s', v_flow.opt_timeout, create_flow.timeout) end
+  ], null);
+
+  if cardinality(v_diff) > 0 then
+    raise exception using
+      errcode = 'duplicate_object',
+      message = format('flow "%s" already exists with other options: %s',
+                       create_flow.flow_slug, array_to_string(v_diff, ', ')),
+      hint    = 'Flows are immutable: give the new definition a new slug.';
+  end if;
+
+  return v_flow;
+end;
+$$;
+
+comment on function pgflow.create_flow(text, integer, integer, integer) is
+  'defines a flow and its pgmq queue; the same call again is a no-op, other options under the same slug an error';
+
+
+update pgflow.flows as f set shape_hash = pgflow._shape_hash(pgflow._flow_shape(f.flow_slug));
+
+revoke all on function pgflow._flow_shape(text) from public;
+revoke all on function pgflow._shape_hash(jsonb) from public;
+revoke all on function pgflow._store_shape_hash(text) from public;
+revoke all on function pgflow._normalize_shape(jsonb) from public;
+revoke all on function pgflow._shape_text(jsonb) from public;
+revoke all on function pgflow._shape_diff(jsonb, jsonb) from public;
+
 -- ==== Privileges, last: create or replace above resets SECURITY DEFINER (sql/0910) ====
 -- Least privilege. PUBLIC keeps only the pure helpers (is_valid_slug,
 -- calculate_retry_delay; the schema itself is not usable by PUBLIC). Every
@@ -2936,6 +3668,11 @@ revoke all on function pgflow.cancel_run(uuid, text) from public;
 revoke all on function pgflow.pause_run(uuid) from public;
 revoke all on function pgflow.resume_run(uuid) from public;
 revoke all on function pgflow.subscribe(text, interval) from public;
+revoke all on function pgflow.get_flow_shape(text) from public;
+revoke all on function pgflow.ensure_flow(text, jsonb, integer, integer, integer) from public;
+revoke all on function pgflow.set_flow_options(text, integer, integer, integer) from public;
+revoke all on function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[]) from public;
+revoke all on function pgflow.delete_flow_and_data(text) from public;
 revoke all on function pgflow.check_invariants(uuid) from public;
 revoke all on function pgflow.grant_worker(regrole, text[]) from public;
 revoke all on function pgflow.grant_client(regrole) from public;
@@ -2947,8 +3684,9 @@ revoke all on function pgflow._check_invariants(uuid) from public;
 -- SECURITY DEFINER where a role without table (or pgmq) privileges must change
 -- state: the function runs as the owner, with search_path pinned to ''
 -- (set on every function). The worker functions check their caller with
--- _authorize_worker. get_run_with_states and start_flow_with_states stay
--- invoker functions: a client reads the tables it was granted.
+-- _authorize_worker. get_run_with_states, start_flow_with_states and
+-- get_flow_shape stay invoker functions: their callers read the tables they
+-- were granted.
 alter function pgflow.create_flow(text, integer, integer, integer) security definer;
 alter function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
 alter function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
@@ -2970,4 +3708,8 @@ alter function pgflow.cancel_run(uuid, text) security definer;
 alter function pgflow.pause_run(uuid) security definer;
 alter function pgflow.resume_run(uuid) security definer;
 alter function pgflow.subscribe(text, interval) security definer;
+alter function pgflow.ensure_flow(text, jsonb, integer, integer, integer) security definer;
+alter function pgflow.set_flow_options(text, integer, integer, integer) security definer;
+alter function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[]) security definer;
+alter function pgflow.delete_flow_and_data(text) security definer;
 alter function pgflow.check_invariants(uuid) security definer;

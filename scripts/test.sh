@@ -36,9 +36,17 @@ fresh_db() {
   psql_q -d "$1" -f scripts/test-helpers.sql >/dev/null
 }
 
+# The pg_cron tests work in the database pg_cron runs its jobs in (postgres):
+# give it this build of pgflow (an unreleased version keeps its number while
+# it changes, so ALTER EXTENSION UPDATE would not refresh it).
+refresh_cron_db() {
+  psql_q -d postgres -c "drop extension if exists pgflow cascade" -c "create extension pgflow cascade" >/dev/null 2>&1
+}
+
 suite_pgtap() {
   echo "== pgTAP (pg_prove tests-pgtap/)"
   fresh_db pgflow_test_$RUN_TAG
+  refresh_cron_db
   # pgflow_test stays behind for running single files by hand (when nobody uses it).
   if psql_q -d postgres -c "drop database if exists pgflow_test" >/dev/null 2>&1; then fresh_db pgflow_test; fi
   local out="$LOG_DIR/pgtap.out" ok notok rc

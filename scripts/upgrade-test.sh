@@ -33,6 +33,7 @@ check "the build of $current matches its frozen script, if released" make -s che
 fresh=$(new_db pgflow_up_fresh)
 check "a fresh install of $current works" psql_q -d "$fresh" -c "create extension pgflow cascade"
 snapshot "$fresh" > $snap/fresh
+psql_q -d "$fresh" -f tests-upgrade/seed_inflight_run.sql >/dev/null   # its flows, for the shape_hash check
 check "the snapshot of a fresh install lists the engine's objects" \
   bash -c "[ \$(grep -c '^function ' $snap/fresh) -ge 20 ]"
 
@@ -46,10 +47,16 @@ for f in extension/pgflow--*.sql; do
   check "alter extension pgflow update from $v to $current" psql_q -d "$db" -c "alter extension pgflow update"
   snapshot "$db" > $snap/upgraded
   check "upgraded from $v equals a fresh $current install" diff -u $snap/fresh $snap/upgraded
+  check "flows defined on $v get the shape_hash a fresh $current install gives them" \
+    bash -c "[ \"\$(psql -X -At -d $db -c 'select count(*) from pgflow.flows where shape_hash is null')\" = 0 ] &&
+             diff <(psql -X -At -d $db -c 'select flow_slug, shape_hash from pgflow.flows order by 1') \
+                  <(psql -X -At -d $fresh -c 'select flow_slug, shape_hash from pgflow.flows order by 1')"
   check "the run started on $v completes after the upgrade" \
     bash -c "psql -X -q -At -v ON_ERROR_STOP=1 -d $db -f tests-upgrade/finish_inflight_run.sql | tail -n1 | grep -q '^completed '"
   psql_q -d "$db" -c "create extension pgtap" -c "create extension plpgsql_check" -c "create extension dblink" >/dev/null
   psql_q -d "$db" -f scripts/test-helpers.sql >/dev/null
+  # the pg_cron tests use pgflow in the postgres database: this build of it
+  psql_q -d postgres -c "drop extension if exists pgflow cascade" -c "create extension pgflow cascade" >/dev/null 2>&1
   check "the pgTAP suite passes on the database upgraded from $v" \
     env PGDATABASE="$db" pg_prove --ext .sql -r tests-pgtap/
 done

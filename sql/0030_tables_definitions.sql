@@ -1,5 +1,7 @@
 
--- Flow definitions: immutable once they have runs. The pgmq queue of a flow is
+-- Flow definitions: immutable once they have runs. shape_hash is the hex
+-- sha256 of the flow's canonical shape (pgflow._flow_shape), kept current by
+-- create_flow and add_step; options are not part of the shape. The pgmq queue of a flow is
 -- named after it, so a flow slug obeys pgmq's limit of 47 characters, and two
 -- slugs that differ only in case would share a queue table (pgmq lowercases).
 create table pgflow.flows (
@@ -8,6 +10,7 @@ create table pgflow.flows (
   opt_base_delay   integer     not null default 1,
   opt_timeout      integer     not null default 60,
   created_at       timestamptz not null default now(),
+  shape_hash       text,
   constraint slug_is_valid check (pgflow.is_valid_slug(flow_slug) and length(flow_slug) <= 47),
   constraint opt_max_attempts_is_nonnegative check (opt_max_attempts >= 0),
   constraint opt_base_delay_is_nonnegative check (opt_base_delay >= 0),

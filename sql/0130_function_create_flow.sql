@@ -43,7 +43,7 @@ begin
 
   if found then
     perform pgmq.create(create_flow.flow_slug);
-    return v_flow;
+    return pgflow._store_shape_hash(create_flow.flow_slug);
   end if;
 
   -- The slug, or one that differs only in case, is taken.

@@ -204,6 +204,7 @@ begin
 
   insert into pgflow.deps (flow_slug, dep_slug, step_slug)
   select add_step.flow_slug, d, add_step.step_slug from unnest(v_deps) as d;
+  perform pgflow._store_shape_hash(add_step.flow_slug);
 
   return v_step;
 end;

@@ -26,6 +26,11 @@ revoke all on function pgflow.cancel_run(uuid, text) from public;
 revoke all on function pgflow.pause_run(uuid) from public;
 revoke all on function pgflow.resume_run(uuid) from public;
 revoke all on function pgflow.subscribe(text, interval) from public;
+revoke all on function pgflow.get_flow_shape(text) from public;
+revoke all on function pgflow.ensure_flow(text, jsonb, integer, integer, integer) from public;
+revoke all on function pgflow.set_flow_options(text, integer, integer, integer) from public;
+revoke all on function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[]) from public;
+revoke all on function pgflow.delete_flow_and_data(text) from public;
 revoke all on function pgflow.check_invariants(uuid) from public;
 revoke all on function pgflow.grant_worker(regrole, text[]) from public;
 revoke all on function pgflow.grant_client(regrole) from public;
@@ -37,8 +42,9 @@ revoke all on function pgflow._check_invariants(uuid) from public;
 -- SECURITY DEFINER where a role without table (or pgmq) privileges must change
 -- state: the function runs as the owner, with search_path pinned to ''
 -- (set on every function). The worker functions check their caller with
--- _authorize_worker. get_run_with_states and start_flow_with_states stay
--- invoker functions: a client reads the tables it was granted.
+-- _authorize_worker. get_run_with_states, start_flow_with_states and
+-- get_flow_shape stay invoker functions: their callers read the tables they
+-- were granted.
 alter function pgflow.create_flow(text, integer, integer, integer) security definer;
 alter function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
 alter function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
@@ -60,4 +66,8 @@ alter function pgflow.cancel_run(uuid, text) security definer;
 alter function pgflow.pause_run(uuid) security definer;
 alter function pgflow.resume_run(uuid) security definer;
 alter function pgflow.subscribe(text, interval) security definer;
+alter function pgflow.ensure_flow(text, jsonb, integer, integer, integer) security definer;
+alter function pgflow.set_flow_options(text, integer, integer, integer) security definer;
+alter function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[]) security definer;
+alter function pgflow.delete_flow_and_data(text) security definer;
 alter function pgflow.check_invariants(uuid) security definer;

@@ -75,7 +75,7 @@ describe('pgflow compile', () => {
     const [file] = readdirSync(out);
     expect(file).toMatch(/^\d{14}_create_diamond\.sql$/);
     expect(readFileSync(join(out, file!), 'utf8')).toContain(
-      "select pgflow.add_step('diamond', 'square', deps_slugs => array['seed']::text[], step_type => 'map');",
+      '  {"slug": "square", "type": "map", "deps": ["seed"]},',
     );
   });
 });

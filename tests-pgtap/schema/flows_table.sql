@@ -1,10 +1,10 @@
 begin;
-select plan(24);
+select plan(25);
 
 -- pgflow.flows: the contract's columns, their types, nullability and defaults.
 select has_table('pgflow', 'flows', 'table pgflow.flows exists');
 select columns_are('pgflow', 'flows',
-  array['flow_slug', 'opt_max_attempts', 'opt_base_delay', 'opt_timeout', 'created_at'],
+  array['flow_slug', 'opt_max_attempts', 'opt_base_delay', 'opt_timeout', 'created_at', 'shape_hash'],
   'pgflow.flows has the documented columns');
 select has_pk('pgflow', 'flows', 'pgflow.flows has a primary key');
 select col_is_pk('pgflow', 'flows', 'flow_slug', 'flow_slug is the primary key');
@@ -14,6 +14,7 @@ select col_type_is('pgflow', 'flows', 'opt_max_attempts', 'integer', 'opt_max_at
 select col_type_is('pgflow', 'flows', 'opt_base_delay', 'integer', 'opt_base_delay is integer');
 select col_type_is('pgflow', 'flows', 'opt_timeout', 'integer', 'opt_timeout is integer');
 select col_type_is('pgflow', 'flows', 'created_at', 'timestamp with time zone', 'created_at is timestamptz');
+select col_type_is('pgflow', 'flows', 'shape_hash', 'text', 'shape_hash is text (hex sha256 of the shape)');
 
 select col_not_null('pgflow', 'flows', 'flow_slug', 'flow_slug is not null');
 select col_not_null('pgflow', 'flows', 'opt_max_attempts', 'opt_max_attempts is not null');

@@ -1,5 +1,5 @@
 begin;
-select plan(27);
+select plan(32);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -32,6 +32,15 @@ select has_function('pgflow', 'grant_worker', array['regrole', 'text[]'], 'grant
 select has_function('pgflow', 'grant_client', array['regrole'], 'grant_client(regrole)');
 select has_function('pgflow', 'grant_admin', array['regrole'], 'grant_admin(regrole)');
 select has_function('pgflow', 'revoke_all', array['regrole'], 'revoke_all(regrole)');
+select has_function('pgflow', 'get_flow_shape', array['text'], 'get_flow_shape(text)');
+select has_function('pgflow', 'ensure_flow', array['text', 'jsonb', 'integer', 'integer', 'integer'],
+  'ensure_flow(text, jsonb, integer, integer, integer)');
+select has_function('pgflow', 'set_flow_options', array['text', 'integer', 'integer', 'integer'],
+  'set_flow_options(text, integer, integer, integer)');
+select has_function('pgflow', 'set_step_options',
+  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text[]'],
+  'set_step_options(text, text, integer, integer, integer, integer, text[])');
+select has_function('pgflow', 'delete_flow_and_data', array['text'], 'delete_flow_and_data(text)');
 select is((select count(*)::integer from pg_proc where pronamespace = 'pgflow'::regnamespace and proname = 'add_step'),
   2, 'add_step has exactly two overloads');
 select is_empty($$ select p.oid::regprocedure from pg_proc as p
@@ -43,7 +52,9 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
                                             'prune', 'schedule_maintenance', 'subscribe',
                                             'cancel_run', 'pause_run', 'resume_run', 'check_invariants',
-                                            'grant_worker', 'grant_client', 'grant_admin', 'revoke_all') $$,
+                                            'grant_worker', 'grant_client', 'grant_admin', 'revoke_all',
+                                            'get_flow_shape', 'ensure_flow', 'set_flow_options',
+                                            'set_step_options', 'delete_flow_and_data') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();

@@ -143,8 +143,10 @@ export async function resumeRun<Output = unknown>(sql: Sql, runId: string): Prom
 }
 
 /**
- * Registers a flow in the database: applies compileFlow(flow). Registering the
- * same flow again is a no-op; another shape under the same slug is an error.
+ * Registers a flow in the database: applies compileFlow(flow) (pgflow.ensure_flow),
+ * all or nothing. Registering the same flow again is a no-op (options included:
+ * change those with pgflow.set_step_options); another shape under the same slug
+ * is an error listing every difference.
  *
  * @example
  * await registerFlow(sql, flow)

@@ -261,15 +261,17 @@ describe('registerFlow', () => {
     expect(compiled.steps).toHaveLength(4);
     expect(compiled.deps).toHaveLength(3);
     expect(compiled).toEqual(await rows('by_hand'));
-    expect(compileFlow(flow)).toContain("pgflow.create_flow('compiled'");
+    expect(compileFlow(flow)).toContain("select pgflow.ensure_flow('compiled'");
   });
 
-  it('another shape under the same slug is the PostgresError of add_step', { timeout: 20_000 }, async () => {
+  it('another shape under the same slug is the PostgresError of ensure_flow; other options are not', { timeout: 20_000 }, async () => {
     const one = new Flow({ slug: 'reshaped' }).step({ slug: 'a' }, () => 1);
-    const other = new Flow({ slug: 'reshaped' }).step({ slug: 'a', maxAttempts: 9 }, () => 1);
+    const otherOptions = new Flow({ slug: 'reshaped' }).step({ slug: 'a', maxAttempts: 9 }, () => 1);
+    const other = new Flow({ slug: 'reshaped' }).step({ slug: 'a' }, () => 1).step({ slug: 'b' }, () => 2);
     await registerFlow(db.sql, one);
+    await registerFlow(db.sql, otherOptions); // options are not part of the shape
     const err = await registerFlow(db.sql, other).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'PostgresError', code: '42710' });
-    expect((err as Error).message).toContain('max_attempts');
+    expect((err as Error).message).toBe('flow "reshaped" already exists with another shape:\n  step "b" added: deps [], type single');
   });
 });

@@ -1,0 +1,58 @@
+
+-- delete_flow_and_data( flow_slug )
+-- For development: removes a flow and everything of it, all or nothing: its
+-- runs with their step_states and step_tasks, its steps and deps, the flow,
+-- its pgmq queue (with its archive), and, where pg_cron is installed, the
+-- cron jobs that schedule_flow made to start it (those whose command is
+-- select pgflow.start_flow('<flow_slug>', ...)). Workers registered on its
+-- queue stay in pgflow.workers. Waits for runs of it being started.
+create function pgflow.delete_flow_and_data(flow_slug text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+-- @plpgsql_check_options: performance_warnings = false
+-- (the cron calls it runs are dynamic, so the check cannot see that they write)
+declare
+  v_prefix text;
+  v_jobs   bigint[];
+  v_job    bigint;
+begin
+  if delete_flow_and_data.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Pass the slug of an existing flow.';
+  end if;
+  perform from pgflow.flows as f where f.flow_slug = delete_flow_and_data.flow_slug for update;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', delete_flow_and_data.flow_slug),
+      hint    = 'Look the flows up in pgflow.flows.';
+  end if;
+
+  delete from pgflow.step_tasks as t where t.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.step_states as ss where ss.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.runs as r where r.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.deps as d where d.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.steps as s where s.flow_slug = delete_flow_and_data.flow_slug;
+  delete from pgflow.flows as f where f.flow_slug = delete_flow_and_data.flow_slug;
+  perform pgmq.drop_queue(delete_flow_and_data.flow_slug);
+
+  if to_regclass('cron.job') is not null then
+    v_prefix := format('select pgflow.start_flow(%L, ', delete_flow_and_data.flow_slug);
+    execute format('select array(select j.jobid from %s as j where left(j.command, length($1)) = $1 order by j.jobid)',
+                   to_regclass('cron.job'))
+      into v_jobs
+      using v_prefix;
+    foreach v_job in array v_jobs loop
+      execute format('select %s($1)', pgflow._cron_function('cron.unschedule(bigint)')::regproc) using v_job;
+    end loop;
+  end if;
+end;
+$$;
+
+comment on function pgflow.delete_flow_and_data(text) is
+  'for development: removes a flow with its runs, steps, queue and schedule_flow cron jobs';
