@@ -70,6 +70,9 @@ interface FlowState {
   needsRegister: boolean;
 }
 
+/** At most this many results go to the database in one complete_tasks call. */
+const MAX_COMPLETION_BATCH = 500;
+
 const defaultLog: WorkerLogger = (level, message, fields) => {
   if (level === 'warn' || level === 'error') console.error(`pgflow worker ${level}: ${message}`, fields ?? '');
 };
@@ -98,7 +101,7 @@ function errorMessage(err: unknown): string {
 /**
  * Starts a worker that runs the handlers of `flows`: it reads each flow's queue,
  * starts the tasks (pgflow.start_tasks), runs their handlers (at most
- * `concurrency` at once) and reports outputs (complete_task) and errors
+ * `concurrency` at once) and reports outputs (complete_tasks, in batches) and errors
  * (fail_task). It registers one worker row per flow first, so a flow missing
  * from the database is an error here.
  *
@@ -187,7 +190,7 @@ export async function startWorker<C = unknown>(options: WorkerOptions<C>): Promi
       slotWaiters.push(resolve);
     });
 
-  /** complete_task / fail_task, again while the error is transient (a database restart), for up to a minute. */
+  /** complete_tasks / fail_task, again while the error is transient (a database restart), for up to a minute. */
   const report = async <T>(what: string, call: () => Promise<T>, fields: Record<string, unknown>): Promise<T | undefined> => {
     const giveUpAt = Date.now() + 60_000;
     for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
@@ -203,6 +206,60 @@ export async function startWorker<C = unknown>(options: WorkerOptions<C>): Promi
       }
     }
   };
+
+  // Results go to the database in batches (pgflow.complete_tasks, one
+  // transaction): while one batch is on its way, the results that come in
+  // meanwhile wait and go together next, so a busy worker commits once for many
+  // tasks and an idle one at once. Resolves true (recorded), false (not: the
+  // run was cancelled or has finished, or another worker took the task over)
+  // or undefined (failed; logged).
+  type Completion = { task: TaskRecord; output: string; resolve: (recorded: boolean | undefined) => void };
+  const completions: Completion[] = [];
+  let flushing = false;
+  const taskKey = (t: { run_id: string; step_slug: string; task_index: number }) => `${t.run_id}/${t.step_slug}/${t.task_index}`;
+  const flushCompletions = async () => {
+    flushing = true;
+    while (completions.length > 0) {
+      const batch = completions.splice(0, MAX_COMPLETION_BATCH);
+      const items = batch.map(
+        (c) =>
+          `{"run_id":${JSON.stringify(c.task.run_id)},"step_slug":${JSON.stringify(c.task.step_slug)},` +
+          `"task_index":${c.task.task_index},"output":${c.output}}`,
+      );
+      const fields = { tasks: batch.length };
+      type Done = { run_id: string; step_slug: string; task_index: number };
+      let rows: Done[] | undefined = await report(
+        'complete_tasks',
+        () =>
+          sql<{ run_id: string; step_slug: string; task_index: number }[]>`
+            select run_id, step_slug, task_index from pgflow.complete_tasks(${'[' + items.join(',') + ']'}::text::jsonb)`,
+        fields,
+      );
+      if (rows === undefined && batch.length > 1) {
+        // One bad task must not lose the others' results: one at a time then.
+        const each: Done[] = [];
+        for (const [i, c] of batch.entries()) {
+          const one = await report(
+            'complete_tasks',
+            () =>
+              sql<{ run_id: string; step_slug: string; task_index: number }[]>`
+                select run_id, step_slug, task_index from pgflow.complete_tasks(${'[' + items[i] + ']'}::text::jsonb)`,
+            { run_id: c.task.run_id, step: c.task.step_slug, task_index: c.task.task_index },
+          );
+          if (one) each.push(...one);
+        }
+        rows = each;
+      }
+      const recorded = new Set((rows ?? []).map(taskKey));
+      for (const c of batch) c.resolve(rows === undefined ? undefined : recorded.has(taskKey(c.task)));
+    }
+    flushing = false;
+  };
+  const complete = (task: TaskRecord, output: string) =>
+    new Promise<boolean | undefined>((resolve) => {
+      completions.push({ task, output, resolve });
+      if (!flushing) void flushCompletions();
+    });
 
   const runTask = async (fs: FlowState, task: TaskRecord) => {
     const fields = { flow: fs.slug, run_id: task.run_id, step: task.step_slug, task_index: task.task_index };
@@ -267,15 +324,10 @@ export async function startWorker<C = unknown>(options: WorkerOptions<C>): Promi
       await fail(`output of step "${task.step_slug}" is not JSON: ${errorMessage(err)}`);
       return;
     }
-    const rows = await report(
-      'complete_task',
-      () =>
-        sql`select 1 from pgflow.complete_task(${task.run_id}::uuid, ${task.step_slug}, ${task.task_index}::integer, ${output}::text::jsonb)`,
-      fields,
-    );
-    if (rows === undefined) return;
-    // No row: the run was cancelled or has finished, or another worker took the task over. Nothing to do.
-    if (rows.length === 0) log('debug', 'task result not recorded: the task or its run is no longer running', fields);
+    const recorded = await complete(task, output);
+    if (recorded === undefined) return;
+    // Not recorded: the run was cancelled or has finished, or another worker took the task over. Nothing to do.
+    if (!recorded) log('debug', 'task result not recorded: the task or its run is no longer running', fields);
     else log('debug', 'task completed', fields);
   };
 
