@@ -5,6 +5,7 @@
 -- Events: pgflow.notify = auto (the default) sends pg_notify only to the channels
 -- someone subscribed to (pgflow.subscribe); on always, off never (_emit_event).
 -- complete_tasks(tasks jsonb): complete_task for a batch in one transaction.
+-- start_flows(flow_slug, inputs jsonb): start_flow for many runs in one transaction.
 
 -- _cron_function( signatures )
 -- The first pg_cron function of these signatures that exists (say
@@ -2793,7 +2794,7 @@ begin
   for v_fn in
     select p.oid::regprocedure from pg_catalog.pg_proc as p
      where p.pronamespace = 'pgflow'::regnamespace
-       and p.proname = any(array['start_flow', 'start_flow_with_states', 'get_run_with_states',
+       and p.proname = any(array['start_flow', 'start_flows', 'start_flow_with_states', 'get_run_with_states',
                                               'cancel_run', 'pause_run', 'resume_run', 'subscribe'])
      order by p.oid
   loop
@@ -3640,6 +3641,38 @@ revoke all on function pgflow._normalize_shape(jsonb) from public;
 revoke all on function pgflow._shape_text(jsonb) from public;
 revoke all on function pgflow._shape_diff(jsonb, jsonb) from public;
 
+-- start_flows( flow_slug, inputs )
+-- start_flow for many runs of one flow in one transaction: inputs is a JSON
+-- array, one element per run (each the run's input, as start_flow takes it).
+-- Returns the runs in the order of their inputs. All or nothing: one bad input
+-- (say, no array for a flow whose root step maps) and no run starts. For
+-- callers that start runs in bulk (an import, a fan-out from a schedule): one
+-- commit for all of them.
+create function pgflow.start_flows(flow_slug text, inputs jsonb)
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_input jsonb;
+begin
+  if start_flows.inputs is null or jsonb_typeof(start_flows.inputs) <> 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('inputs of runs of flow "%s" must be a JSON array, got %s',
+                       coalesce(start_flows.flow_slug, 'NULL'), coalesce(jsonb_typeof(start_flows.inputs), 'NULL')),
+      hint    = 'Pass one element per run: ''[{"id": 1}, {"id": 2}]'' starts two runs.';
+  end if;
+  for v_input in select e.value from jsonb_array_elements(start_flows.inputs) with ordinality as e (value, n) order by e.n loop
+    return query select * from pgflow.start_flow(start_flows.flow_slug, v_input);
+  end loop;
+end;
+$$;
+
+comment on function pgflow.start_flows(text, jsonb) is
+  'starts one run of the flow per element of a JSON array of inputs, in one transaction';
+
 -- ==== Privileges, last: create or replace above resets SECURITY DEFINER (sql/0910) ====
 -- Least privilege. PUBLIC keeps only the pure helpers (is_valid_slug,
 -- calculate_retry_delay; the schema itself is not usable by PUBLIC). Every
@@ -3649,6 +3682,7 @@ revoke all on function pgflow.create_flow(text, integer, integer, integer) from 
 revoke all on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) from public;
 revoke all on function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) from public;
 revoke all on function pgflow.start_flow(text, jsonb, uuid) from public;
+revoke all on function pgflow.start_flows(text, jsonb) from public;
 revoke all on function pgflow.start_flow_with_states(text, jsonb, uuid) from public;
 revoke all on function pgflow.get_run_with_states(uuid) from public;
 revoke all on function pgflow.start_tasks(text, bigint[], uuid) from public;
@@ -3691,6 +3725,7 @@ alter function pgflow.create_flow(text, integer, integer, integer) security defi
 alter function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
 alter function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
 alter function pgflow.start_flow(text, jsonb, uuid) security definer;
+alter function pgflow.start_flows(text, jsonb) security definer;
 alter function pgflow.start_tasks(text, bigint[], uuid) security definer;
 alter function pgflow.complete_task(uuid, text, integer, jsonb) security definer;
 alter function pgflow.complete_tasks(jsonb) security definer;

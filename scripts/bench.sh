@@ -43,4 +43,6 @@ if [ -n "$MIG" ]; then export BENCH_UPSTREAM_MIGRATIONS="$MIG"; fi
 BENCH_GIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- sql 2>/dev/null || echo +uncommitted-sql)"
 export BENCH_GIT
 
+# W5 runs the package's own worker: build it (dist/ is git-ignored).
+(cd client-ts && npm run --silent build) >/dev/null || { echo "bench: building client-ts failed" >&2; exit 2; }
 exec node client-ts/bench/bench.mjs

@@ -37,7 +37,7 @@ begin
   for v_fn in
     select p.oid::regprocedure from pg_catalog.pg_proc as p
      where p.pronamespace = 'pgflow'::regnamespace
-       and p.proname = any(array['start_flow', 'start_flow_with_states', 'get_run_with_states',
+       and p.proname = any(array['start_flow', 'start_flows', 'start_flow_with_states', 'get_run_with_states',
                                               'cancel_run', 'pause_run', 'resume_run', 'subscribe'])
      order by p.oid
   loop

@@ -7,6 +7,7 @@ revoke all on function pgflow.create_flow(text, integer, integer, integer) from 
 revoke all on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) from public;
 revoke all on function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) from public;
 revoke all on function pgflow.start_flow(text, jsonb, uuid) from public;
+revoke all on function pgflow.start_flows(text, jsonb) from public;
 revoke all on function pgflow.start_flow_with_states(text, jsonb, uuid) from public;
 revoke all on function pgflow.get_run_with_states(uuid) from public;
 revoke all on function pgflow.start_tasks(text, bigint[], uuid) from public;
@@ -49,6 +50,7 @@ alter function pgflow.create_flow(text, integer, integer, integer) security defi
 alter function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
 alter function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) security definer;
 alter function pgflow.start_flow(text, jsonb, uuid) security definer;
+alter function pgflow.start_flows(text, jsonb) security definer;
 alter function pgflow.start_tasks(text, bigint[], uuid) security definer;
 alter function pgflow.complete_task(uuid, text, integer, jsonb) security definer;
 alter function pgflow.complete_tasks(jsonb) security definer;

@@ -54,6 +54,7 @@ const CFG = {
   w2: { runs: sz(20, 1), width: 50, concurrency: 4, batch: 10 },
   w3: { elements: sz(1000, 10), concurrency: 4, batch: 10 },
   w4: { perLoop: sz(250, 5), steps: 10, concurrency: [1, 4] },
+  w5: { runs: sz(200, 2), steps: 10, concurrency: 10 },
   l1: { seconds: Math.max(1, 5 * SCALE), concurrency: 4 },
   l2: { seconds: Math.max(2, Math.round(10 * SCALE)), clients: 4, threads: 2 },
   repeat: Math.max(1, Number(process.env.BENCH_REPEAT ?? (SCALE < 1 ? 1 : 3))),
@@ -124,7 +125,11 @@ const SQL = {
   read: 'select msg_id from pgmq.read($1, $2, $3)',
   startTasks: 'select run_id, step_slug, task_index from pgflow.start_tasks($1, $2::text::bigint[], $3::uuid)',
   completeTask: 'select 1 as ok from pgflow.complete_task($1::uuid, $2, $3, $4::text::jsonb)',
+  // ours only: the batch form, one transaction for a worker's whole batch
+  completeTasks: 'select run_id from pgflow.complete_tasks($1::text::jsonb)',
   startFlow: 'select run_id from pgflow.start_flow($1, $2::text::jsonb)',
+  // ours only: many runs in one call and one transaction
+  startFlows: 'select run_id from pgflow.start_flows($1, $2::text::jsonb)',
   createFlow: 'select 1 from pgflow.create_flow($1, 3, 1, 60)',
   addRoot: 'select 1 from pgflow.add_step($1, $2)',
   addDeps: "select 1 from pgflow.add_step($1, $2, string_to_array($3, ','))",
@@ -158,6 +163,8 @@ const engines = [
     },
     registerWorker: (conn, wid, flow) =>
       conn.unsafe('select 1 from pgflow.register_worker($1::uuid, $2, $3)', [wid, flow, 'bench'], P),
+    // its workers report a batch's results with one complete_tasks call
+    batchComplete: true,
   },
   {
     name: 'upstream',
@@ -236,8 +243,12 @@ async function freshState(sql) {
 
 // ---------------------------------------------------------------- drivers
 // C worker loops, each on its own connection: read up to `batch` messages,
-// start_tasks, complete_task('{}') for each task, until `expected` tasks completed.
-async function driveWorkers(eng, ctr, flow, concurrency, batch, expected) {
+// start_tasks, then complete the tasks with '{}': one complete_tasks call for
+// the batch where the engine has it (ours), else complete_task for each task
+// (upstream; ours too with perTask), until `expected` tasks completed. The
+// complete latency is per task (a batch call's time shared by its tasks).
+async function driveWorkers(eng, ctr, flow, concurrency, batch, expected, { perTask = false } = {}) {
+  const batched = eng.batchComplete && !perTask;
   const conns = Array.from({ length: concurrency }, () => connect(eng.db));
   const lat = { start: [], complete: [] };
   const shared = { completed: 0, started: 0, read: 0, done: false, timedOut: false };
@@ -263,6 +274,19 @@ async function driveWorkers(eng, ctr, flow, concurrency, batch, expected) {
         lat.start.push(performance.now() - t);
         if (!tasks) continue;
         shared.started += tasks.length;
+        if (batched && tasks.length) {
+          t = performance.now();
+          const items = JSON.stringify(tasks.map((k) => ({ run_id: k.run_id, step_slug: k.step_slug, task_index: k.task_index, output: {} })));
+          const r = await call(ctr, 'complete_tasks', conn, SQL.completeTasks, [items]);
+          const each = (performance.now() - t) / tasks.length;
+          for (let i = 0; i < tasks.length; i++) lat.complete.push(each);
+          if (r) {
+            shared.completed += r.length;
+            ctr.noopCompletes += tasks.length - r.length;
+          }
+          if (shared.completed >= expected) shared.done = true;
+          continue;
+        }
         for (const task of tasks) {
           t = performance.now();
           const r = await call(ctr, 'complete_task', conn, SQL.completeTask, [task.run_id, task.step_slug, task.task_index, '{}']);
@@ -320,12 +344,12 @@ async function serverDeadlocks(sql, db) {
 }
 
 // ---------------------------------------------------------------- workloads
-async function w1(eng, sql, ctr, c, rep) {
-  const flow = `bench_w1_c${c}_r${rep}`;
+async function w1(eng, sql, ctr, c, rep, { perTask = false } = {}) {
+  const flow = `bench_w1_c${c}${perTask ? '_each' : ''}_r${rep}`;
   await freshState(sql);
   await defineLinear(sql, flow, CFG.w1.steps);
   await startRuns(sql, flow, CFG.w1.runs, (i) => ({ i }));
-  const r = await driveWorkers(eng, ctr, flow, c, CFG.w1.batch, CFG.w1.runs * CFG.w1.steps);
+  const r = await driveWorkers(eng, ctr, flow, c, CFG.w1.batch, CFG.w1.runs * CFG.w1.steps, { perTask });
   r.runs = await verifyRuns(sql, ctr, flow, CFG.w1.runs);
   r.incomplete ||= !!r.runs.incomplete;
   r.storage = await storagePerTask(sql, flow);
@@ -351,8 +375,8 @@ async function w3(eng, sql, ctr, rep) {
   r.incomplete ||= !!r.runs.incomplete;
   return r;
 }
-async function w4(eng, sql, ctr, c, rep) {
-  const flow = `bench_w4_c${c}_r${rep}`;
+async function w4(eng, sql, ctr, c, rep, { batch = 1 } = {}) {
+  const flow = `bench_w4_c${c}${batch > 1 ? `_b${batch}` : ''}_r${rep}`;
   await freshState(sql);
   await defineLinear(sql, flow, CFG.w4.steps);
   const conns = Array.from({ length: c }, () => connect(eng.db));
@@ -362,11 +386,14 @@ async function w4(eng, sql, ctr, c, rep) {
     await Promise.all(conns.map((x) => x.unsafe('select 1')));
     const t0 = performance.now();
     await Promise.all(conns.map(async (conn, k) => {
-      for (let i = 0; i < CFG.w4.perLoop; i++) {
+      for (let i = 0; i < CFG.w4.perLoop; i += batch) {
         const t = performance.now();
-        const r = await call(ctr, 'start_flow', conn, SQL.startFlow, [flow, JSON.stringify({ loop: k, i })]);
-        lat.push(performance.now() - t);
-        if (r && r.length) started++;
+        const n = Math.min(batch, CFG.w4.perLoop - i);
+        const r = batch > 1
+          ? await call(ctr, 'start_flows', conn, SQL.startFlows, [flow, JSON.stringify(Array.from({ length: n }, (_, j) => ({ loop: k, i: i + j })))])
+          : await call(ctr, 'start_flow', conn, SQL.startFlow, [flow, JSON.stringify({ loop: k, i })]);
+        lat.push((performance.now() - t) / n);
+        if (r) started += r.length;
       }
     }));
     const seconds = (performance.now() - t0) / 1000;
@@ -379,6 +406,46 @@ async function w4(eng, sql, ctr, c, rep) {
     return { seconds, started, incomplete, runsPerSec: started / seconds, latency: { start_flow: summarize(lat) } };
   } finally {
     await Promise.all(conns.map((x) => x.end()));
+  }
+}
+
+// W5: W1's flow end to end through the TypeScript worker (startWorker,
+// concurrency 10, no-op handlers), ours only: upstream's worker is a Supabase
+// Edge Function. From the first run started to the last run completed.
+async function w5(eng, sql, ctr, rep) {
+  if (eng.name !== 'ours') return { unavailable: 'upstream has no Node worker (its worker runs in Supabase Edge Functions)' };
+  const { Flow, registerFlow, startWorker } = await import(pathToFileURL(path.join(REPO, 'client-ts', 'dist', 'index.js')).href);
+  const slug = `bench_w5_r${rep}`;
+  await freshState(sql);
+  let flow = new Flow({ slug, maxAttempts: 3, baseDelay: 1, timeout: 60 }).step({ slug: 's1' }, () => ({}));
+  for (let i = 2; i <= CFG.w5.steps; i++) flow = flow.step({ slug: `s${i}`, dependsOn: [`s${i - 1}`] }, () => ({}));
+  await registerFlow(sql, flow);
+  const wsql = postgres({ ...CONN, database: eng.db, max: 4, idle_timeout: 0, onnotice: () => {} });
+  const errors = [];
+  const log = (level, message) => { if (level === 'error' || level === 'warn') errors.push(message); };
+  const t0 = performance.now();
+  const worker = await startWorker({ sql: wsql, flows: [flow], concurrency: CFG.w5.concurrency, batchSize: CFG.w5.concurrency,
+                                     pollIntervalMs: 5, handleSignals: false, log });
+  try {
+    await startRuns(sql, slug, CFG.w5.runs, (i) => ({ i }));
+    const deadline = Date.now() + CFG.timeoutS * 1000;
+    for (;;) {
+      const [n] = await sql.unsafe("select count(*)::int as n from pgflow.runs where flow_slug = $1 and status = 'completed'", [slug], P);
+      if (n.n >= CFG.w5.runs) break;
+      if (Date.now() > deadline) {
+        ctr.errors++;
+        record(ctr, 'w5', `flow ${slug}`, { code: null, message: `timeout after ${CFG.timeoutS}s: ${n.n} of ${CFG.w5.runs} runs completed` });
+        return { incomplete: true };
+      }
+      await sleep(20);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    for (const m of errors) { ctr.errors++; record(ctr, 'w5 worker', 'startWorker', { code: null, message: m }); }
+    const tasks = CFG.w5.runs * CFG.w5.steps;
+    return { seconds, tasks, tasksPerSec: tasks / seconds, workerErrors: errors.length };
+  } finally {
+    await worker.stop();
+    await wsql.end();
   }
 }
 
@@ -490,20 +557,26 @@ try {
 // Each workload runs for ours, then for upstream, back to back.
 const plan = [
   ...CFG.w1.concurrency.map((c) => ({ key: `w1_c${c}`, fn: (e, s, k, r) => w1(e, s, k, c, r) })),
+  // ours with one complete_task call per task, as upstream works: what batching brings
+  { key: 'w1_c4_each', only: 'ours', fn: (e, s, k, r) => w1(e, s, k, 4, r, { perTask: true }) },
   { key: 'w2', fn: w2 },
   { key: 'w3', fn: w3 },
   ...CFG.w4.concurrency.map((c) => ({ key: `w4_c${c}`, fn: (e, s, k, r) => w4(e, s, k, c, r) })),
+  // ours, 25 runs per start_flows call
+  ...CFG.w4.concurrency.map((c) => ({ key: `w4_c${c}_batch`, only: 'ours', fn: (e, s, k, r) => w4(e, s, k, c, r, { batch: 25 }) })),
+  { key: 'w5', only: 'ours', fn: w5 },
 ];
 for (const step of plan) {
   results.workloads[step.key] = {};
   for (const eng of engines) {
     const st = state[eng.name];
-    results.workloads[step.key][eng.name] = st.available ? { repeats: [] } : { unavailable: st.reason };
+    results.workloads[step.key][eng.name] = !st.available ? { unavailable: st.reason }
+      : step.only && step.only !== eng.name ? { unavailable: `${step.key} runs for ${step.only} only` } : { repeats: [] };
   }
   for (let rep = 0; rep < CFG.repeat; rep++) {
     for (const eng of rep % 2 === 0 ? engines : [...engines].reverse()) {
       const st = state[eng.name];
-      if (!st.available) continue;
+      if (!st.available || (step.only && step.only !== eng.name)) continue;
       log(`${step.key} ${eng.name} #${rep + 1}`);
       let r;
       try {
@@ -552,14 +625,19 @@ for (const c of CFG.w1.concurrency) {
   const k = `w1_c${c}`;
   row(`W1 linear ${CFG.w1.steps} steps x ${CFG.w1.runs} runs, C=${c} (tasks/s)`, get(k, 'ours', (r) => r.tasksPerSec), get(k, 'upstream', (r) => r.tasksPerSec), { vsL1: true });
   row(`W1 C=${c} start_tasks mean (ms, lower=better)`, get(k, 'ours', (r) => r.latency.start_tasks.mean), get(k, 'upstream', (r) => r.latency.start_tasks.mean));
-  row(`W1 C=${c} complete_task mean (ms, lower=better)`, get(k, 'ours', (r) => r.latency.complete_task.mean), get(k, 'upstream', (r) => r.latency.complete_task.mean));
+  row(`W1 C=${c} complete mean per task (ms, lower=better)`, get(k, 'ours', (r) => r.latency.complete_task.mean), get(k, 'upstream', (r) => r.latency.complete_task.mean));
 }
+row(`W1 C=4, ours with complete_task per task (tasks/s)`, get('w1_c4_each', 'ours', (r) => r.tasksPerSec), get('w1_c4', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
 row(`W2 root->${CFG.w2.width}->join x ${CFG.w2.runs} runs, C=${CFG.w2.concurrency} (tasks/s)`, get('w2', 'ours', (r) => r.tasksPerSec), get('w2', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
 row(`W3 root map over ${CFG.w3.elements}, C=${CFG.w3.concurrency} (tasks/s)`, get('w3', 'ours', (r) => r.tasksPerSec), get('w3', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
 for (const c of CFG.w4.concurrency) {
   const k = `w4_c${c}`;
   row(`W4 start_flow ${CFG.w4.steps} steps, C=${c} x ${CFG.w4.perLoop} (runs/s)`, get(k, 'ours', (r) => r.runsPerSec), get(k, 'upstream', (r) => r.runsPerSec), { vsL1: true });
 }
+for (const c of CFG.w4.concurrency) {
+  row(`W4 C=${c}, ours with start_flows, 25 runs per call (runs/s)`, get(`w4_c${c}_batch`, 'ours', (r) => r.runsPerSec), get(`w4_c${c}`, 'upstream', (r) => r.runsPerSec), { vsL1: true });
+}
+row(`W5 W1 through the TS worker, concurrency ${CFG.w5.concurrency} (tasks/s)`, get('w5', 'ours', (r) => r.tasksPerSec), undefined, { vsL1: true });
 const lastW1 = `w1_c${CFG.w1.concurrency[CFG.w1.concurrency.length - 1]}`;
 row(`Storage after W1 C=${CFG.w1.concurrency.at(-1)} (bytes/task, lower=better)`, get(lastW1, 'ours', (r) => r.storage.bytesPerTask), get(lastW1, 'upstream', (r) => r.storage.bytesPerTask));
 

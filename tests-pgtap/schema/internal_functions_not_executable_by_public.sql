@@ -18,7 +18,7 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
   'PUBLIC executes no API function but is_valid_slug and calculate_retry_delay');
 select set_eq($$ select p.proname::text from pg_proc as p
                   where p.pronamespace = 'pgflow'::regnamespace and p.prosecdef $$,
-  array['create_flow', 'add_step', 'start_flow', 'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
+  array['create_flow', 'add_step', 'start_flow', 'start_flows', 'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
         'register_worker', 'heartbeat_worker', 'stop_worker', 'schedule_flow', 'unschedule_flow',
         'requeue_stalled_tasks', 'prune', 'schedule_maintenance', 'check_invariants', 'complete_tasks',
         'cancel_run', 'pause_run', 'resume_run', 'subscribe', 'ensure_flow', 'set_flow_options',

@@ -1,5 +1,5 @@
 begin;
-select plan(32);
+select plan(33);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -13,6 +13,7 @@ select has_function('pgflow', 'add_step',
   array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text', 'jsonb', 'jsonb', 'text'],
   'add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text): without dependencies');
 select has_function('pgflow', 'start_flow', array['text', 'jsonb', 'uuid'], 'start_flow(text, jsonb, uuid)');
+select has_function('pgflow', 'start_flows', array['text', 'jsonb'], 'start_flows(text, jsonb)');
 select has_function('pgflow', 'start_flow_with_states', array['text', 'jsonb', 'uuid'], 'start_flow_with_states(text, jsonb, uuid)');
 select has_function('pgflow', 'get_run_with_states', array['uuid'], 'get_run_with_states(uuid)');
 select has_function('pgflow', 'start_tasks', array['text', 'bigint[]', 'uuid'], 'start_tasks(text, bigint[], uuid)');
@@ -46,7 +47,7 @@ select is((select count(*)::integer from pg_proc where pronamespace = 'pgflow'::
 select is_empty($$ select p.oid::regprocedure from pg_proc as p
                     where p.pronamespace = 'pgflow'::regnamespace and p.proname !~ '^_'
                       and p.proname not in ('is_valid_slug', 'calculate_retry_delay', 'create_flow', 'add_step',
-                                            'start_flow', 'start_flow_with_states', 'get_run_with_states',
+                                            'start_flow', 'start_flows', 'start_flow_with_states', 'get_run_with_states',
                                             'start_tasks', 'complete_task', 'complete_tasks', 'fail_task', 'set_vt_batch',
                                             'register_worker', 'heartbeat_worker', 'stop_worker',
                                             'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',

@@ -1,0 +1,32 @@
+
+-- start_flows( flow_slug, inputs )
+-- start_flow for many runs of one flow in one transaction: inputs is a JSON
+-- array, one element per run (each the run's input, as start_flow takes it).
+-- Returns the runs in the order of their inputs. All or nothing: one bad input
+-- (say, no array for a flow whose root step maps) and no run starts. For
+-- callers that start runs in bulk (an import, a fan-out from a schedule): one
+-- commit for all of them.
+create function pgflow.start_flows(flow_slug text, inputs jsonb)
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_input jsonb;
+begin
+  if start_flows.inputs is null or jsonb_typeof(start_flows.inputs) <> 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('inputs of runs of flow "%s" must be a JSON array, got %s',
+                       coalesce(start_flows.flow_slug, 'NULL'), coalesce(jsonb_typeof(start_flows.inputs), 'NULL')),
+      hint    = 'Pass one element per run: ''[{"id": 1}, {"id": 2}]'' starts two runs.';
+  end if;
+  for v_input in select e.value from jsonb_array_elements(start_flows.inputs) with ordinality as e (value, n) order by e.n loop
+    return query select * from pgflow.start_flow(start_flows.flow_slug, v_input);
+  end loop;
+end;
+$$;
+
+comment on function pgflow.start_flows(text, jsonb) is
+  'starts one run of the flow per element of a JSON array of inputs, in one transaction';

@@ -1,0 +1,21 @@
+-- start_flows errors: a bad inputs argument names what it got; one bad input
+-- fails the call and no run of it stays.
+begin;
+select plan(6);
+
+select pgflow.create_flow('sfs_bad');
+select pgflow.add_step('sfs_bad', 'm', step_type => 'map');
+
+select throws_ok($$ select pgflow.start_flows('sfs_bad', null) $$, '22023',
+  'inputs of runs of flow "sfs_bad" must be a JSON array, got NULL', 'null inputs');
+select throws_ok($$ select pgflow.start_flows('sfs_bad', '{"a": 1}') $$, '22023',
+  'inputs of runs of flow "sfs_bad" must be a JSON array, got object', 'an object instead of an array');
+select throws_ok($$ select pgflow.start_flows('sfs_bad', '[[1, 2], {"x": 1}]') $$, '22023',
+  'input of flow "sfs_bad" must be an array: step "m" maps over it, got object', 'a bad second input is start_flow''s error');
+select is((select count(*)::integer from pgflow.runs where flow_slug = 'sfs_bad'), 0, 'and the first run did not stay');
+select throws_ok($$ select pgflow.start_flows('no_such_flow', '[{}]') $$, '42704', 'flow "no_such_flow" does not exist',
+  'an unknown flow');
+select throws_ok($$ select pgflow.start_flows(null, '[{}]') $$, '22004', null, 'a null flow slug');
+
+select * from finish();
+rollback;
