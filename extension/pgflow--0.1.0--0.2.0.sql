@@ -329,42 +329,52 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_payload jsonb := jsonb_strip_nulls(
-    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
-    || (payload - 'output')
-    || case when payload ? 'error_message'
-            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
-            else '{}'::jsonb end);
-  v_message text := jsonb_build_object(
-    'payload',   v_payload,
-    'event',     event_type,
-    'topic',     flow_slug,
-    'timestamp', extract(epoch from clock_timestamp())
-  )::text;
-  v_send    regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
-  v_mode    text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
-  v_channel text;
+  v_mode     text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
+  v_send     regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_channels text[];
+  v_channel  text;
+  v_payload  jsonb;
+  v_message  text;
 begin
   case
     when v_mode in ('on', 'true', '1') then
-      perform pg_notify('pgflow_events', v_message);
-      perform pg_notify(flow_slug, v_message);
+      v_channels := array['pgflow_events', _emit_event.flow_slug];
     when v_mode = 'auto' then
-      for v_channel in
-        select s.channel from pgflow.subscriptions as s
-         where s.channel in ('pgflow_events', _emit_event.flow_slug) and s.expires_at > clock_timestamp()
-         order by s.channel <> 'pgflow_events'
-      loop
-        perform pg_notify(v_channel, v_message);
-      end loop;
+      v_channels := array(select s.channel from pgflow.subscriptions as s
+                           where s.channel in ('pgflow_events', _emit_event.flow_slug)
+                             and s.expires_at > clock_timestamp()
+                           order by s.channel <> 'pgflow_events');
     when v_mode in ('off', 'false', '0') then
-      null;
+      v_channels := '{}';
     else
       raise exception using
         errcode = 'invalid_parameter_value',
         message = format('invalid value for pgflow.notify: "%s"', left(v_mode, 100)),
         hint    = 'pgflow.notify is auto (notify subscribed channels), on (always) or off (never).';
   end case;
+  -- Nobody to tell: nothing to build (the common case on the hot path).
+  if cardinality(v_channels) = 0 and v_send is null then
+    return;
+  end if;
+
+  v_payload := jsonb_strip_nulls(
+    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
+    || (payload - 'output')
+    || case when payload ? 'error_message'
+            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
+            else '{}'::jsonb end);
+
+  if cardinality(v_channels) > 0 then
+    v_message := jsonb_build_object(
+      'payload',   v_payload,
+      'event',     event_type,
+      'topic',     flow_slug,
+      'timestamp', extract(epoch from clock_timestamp())
+    )::text;
+    foreach v_channel in array v_channels loop
+      perform pg_notify(v_channel, v_message);
+    end loop;
+  end if;
 
   if v_send is not null then
     execute format('select %s($1, $2, $3, false)', v_send::regproc)
@@ -456,8 +466,12 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_bad  record;
-  v_task record;
+  v_bad       record;
+  v_task      record;
+  v_done      pgflow.step_tasks%rowtype;
+  v_completed pgflow.step_tasks[] := array[]::pgflow.step_tasks[];
+  v_flow      text;
+  v_ids       bigint[];
 begin
   if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
     raise exception using
@@ -502,8 +516,23 @@ begin
       from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)
      order by (e.t ->> 'run_id')::uuid, e.n
   loop
-    return query select * from pgflow.complete_task(v_task.run_id, v_task.step_slug, v_task.task_index, v_task.output);
+    v_done := pgflow._complete_task(v_task.run_id, v_task.step_slug, v_task.task_index, v_task.output, false);
+    if v_done.run_id is not null then
+      v_completed := v_completed || v_done;
+    end if;
   end loop;
+
+  -- The completed tasks' messages, archived with one call per flow.
+  for v_flow, v_ids in
+    select c.flow_slug, array_agg(c.message_id order by c.message_id)
+      from unnest(v_completed) as c
+     group by c.flow_slug
+     order by c.flow_slug
+  loop
+    perform pgmq.archive(v_flow, v_ids);
+  end loop;
+
+  return query select * from unnest(v_completed);
 end;
 $$;
 
@@ -2103,30 +2132,32 @@ begin
     perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
   end loop;
 
-  -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
-  v_ids := array(select t.message_id
-                   from pgflow.step_tasks as t
-                  where t.flow_slug = start_tasks.flow_slug
-                    and t.message_id = any(start_tasks.msg_ids)
-                    and t.status = 'cancelled');
-  if cardinality(v_ids) > 0 then
-    perform pgmq.archive(start_tasks.flow_slug, v_ids);
-  end if;
-  v_ids := array(select t.message_id
-                   from pgflow.step_tasks as t
-                   join pgflow.runs as r on r.run_id = t.run_id
-                  where t.flow_slug = start_tasks.flow_slug
-                    and t.message_id = any(start_tasks.msg_ids)
-                    and t.status in ('queued', 'started')
-                    and r.status = 'paused'
-                    and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
-  if cardinality(v_ids) > 0 then
-    execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
-                   'q_' || lower(start_tasks.flow_slug))
-      using v_ids;
-  end if;
-
+  -- Messages that started no task (the common case is none: nothing to do).
   if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status = 'cancelled');
+    if cardinality(v_ids) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_ids);
+    end if;
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                     join pgflow.runs as r on r.run_id = t.run_id
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status in ('queued', 'started')
+                      and r.status = 'paused'
+                      and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+    if cardinality(v_ids) > 0 then
+      execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                     'q_' || lower(start_tasks.flow_slug))
+        using v_ids;
+    end if;
+
+    -- Messages of no task at all.
     v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
                         where m is not null
                           and not exists (select from pgflow.step_tasks as t
@@ -2164,58 +2195,15 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_run         pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
-  v_task        pgflow.step_tasks%rowtype;
-  v_step_status text;
+  v_run  pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
+  v_task pgflow.step_tasks%rowtype;
 begin
   perform pgflow._authorize_worker(v_run.flow_slug);
-  if complete_task.output is null then
-    raise exception using
-      errcode = 'null_value_not_allowed',
-      message = format('output of task %s of step "%s" must not be null',
-                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
-      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
+  v_task := pgflow._complete_task(complete_task.run_id, complete_task.step_slug, complete_task.task_index,
+                                  complete_task.output, true);
+  if v_task.run_id is not null then
+    return next v_task;
   end if;
-
-  update pgflow.step_tasks as t
-     set status = 'completed', completed_at = now(), output = complete_task.output
-   where t.run_id = complete_task.run_id
-     and t.step_slug = complete_task.step_slug
-     and t.task_index = complete_task.task_index
-     and t.status = 'started'
-     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
-  returning * into v_task;
-  if not found then
-    perform pgflow._assert_task_exists(complete_task.run_id, v_run.flow_slug, complete_task.step_slug,
-                                       complete_task.task_index);
-    return;
-  end if;
-
-  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
-
-  update pgflow.step_states as ss
-     set remaining_tasks = ss.remaining_tasks - 1,
-         status          = case when ss.remaining_tasks = 1 then 'completed' else ss.status end,
-         completed_at    = case when ss.remaining_tasks = 1 then now() end,
-         output          = case
-                             when ss.remaining_tasks > 1 then null
-                             when s.step_type = 'map' then
-                               (select jsonb_agg(t.output order by t.task_index)
-                                  from pgflow.step_tasks as t
-                                 where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
-                             else complete_task.output
-                           end
-    from pgflow.steps as s
-   where ss.run_id = complete_task.run_id
-     and ss.step_slug = complete_task.step_slug
-     and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
-  returning ss.status into v_step_status;
-
-  if v_step_status = 'completed' then
-    perform pgflow._cascade(complete_task.run_id, v_run.flow_slug, array[complete_task.step_slug]);
-  end if;
-
-  return next v_task;
 end;
 $$;
 
@@ -3672,6 +3660,79 @@ $$;
 
 comment on function pgflow.start_flows(text, jsonb) is
   'starts one run of the flow per element of a JSON array of inputs, in one transaction';
+
+-- _complete_task( run_id, step_slug, task_index, output, archive )
+-- What complete_task does once its caller is authorized: records a started
+-- task's output and, when archive is true, archives its message (complete_tasks
+-- archives a batch's messages in one call instead). The last task of a step
+-- completes the step (a map's output is the array of its tasks' outputs in
+-- task_index order) and cascades. Returns the completed task, or null when
+-- there is nothing to complete (the task is not started, or the run is not
+-- running). An unknown run, step or task is an error.
+create function pgflow._complete_task(run_id uuid, step_slug text, task_index integer, output jsonb, archive boolean)
+returns pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run         pgflow.runs%rowtype := pgflow._lock_run(_complete_task.run_id);
+  v_task        pgflow.step_tasks%rowtype;
+  v_step_status text;
+begin
+  if _complete_task.output is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('output of task %s of step "%s" must not be null',
+                       coalesce(_complete_task.task_index::text, 'NULL'), _complete_task.step_slug),
+      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
+  end if;
+
+  update pgflow.step_tasks as t
+     set status = 'completed', completed_at = now(), output = _complete_task.output
+   where t.run_id = _complete_task.run_id
+     and t.step_slug = _complete_task.step_slug
+     and t.task_index = _complete_task.task_index
+     and t.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
+  returning * into v_task;
+  if not found then
+    perform pgflow._assert_task_exists(_complete_task.run_id, v_run.flow_slug, _complete_task.step_slug,
+                                       _complete_task.task_index);
+    return null;
+  end if;
+
+  if _complete_task.archive then
+    perform pgmq.archive(v_run.flow_slug, v_task.message_id);
+  end if;
+
+  update pgflow.step_states as ss
+     set remaining_tasks = ss.remaining_tasks - 1,
+         status          = case when ss.remaining_tasks = 1 then 'completed' else ss.status end,
+         completed_at    = case when ss.remaining_tasks = 1 then now() end,
+         output          = case
+                             when ss.remaining_tasks > 1 then null
+                             when s.step_type = 'map' then
+                               (select jsonb_agg(t.output order by t.task_index)
+                                  from pgflow.step_tasks as t
+                                 where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
+                             else _complete_task.output
+                           end
+    from pgflow.steps as s
+   where ss.run_id = _complete_task.run_id
+     and ss.step_slug = _complete_task.step_slug
+     and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+  returning ss.status into v_step_status;
+
+  if v_step_status = 'completed' then
+    perform pgflow._cascade(_complete_task.run_id, v_run.flow_slug, array[_complete_task.step_slug]);
+  end if;
+
+  return v_task;
+end;
+$$;
+
+revoke all on function pgflow._complete_task(uuid, text, integer, jsonb, boolean) from public;
 
 -- ==== Privileges, last: create or replace above resets SECURITY DEFINER (sql/0910) ====
 -- Least privilege. PUBLIC keeps only the pure helpers (is_valid_slug,

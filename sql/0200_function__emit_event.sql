@@ -19,42 +19,52 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_payload jsonb := jsonb_strip_nulls(
-    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
-    || (payload - 'output')
-    || case when payload ? 'error_message'
-            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
-            else '{}'::jsonb end);
-  v_message text := jsonb_build_object(
-    'payload',   v_payload,
-    'event',     event_type,
-    'topic',     flow_slug,
-    'timestamp', extract(epoch from clock_timestamp())
-  )::text;
-  v_send    regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
-  v_mode    text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
-  v_channel text;
+  v_mode     text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
+  v_send     regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_channels text[];
+  v_channel  text;
+  v_payload  jsonb;
+  v_message  text;
 begin
   case
     when v_mode in ('on', 'true', '1') then
-      perform pg_notify('pgflow_events', v_message);
-      perform pg_notify(flow_slug, v_message);
+      v_channels := array['pgflow_events', _emit_event.flow_slug];
     when v_mode = 'auto' then
-      for v_channel in
-        select s.channel from pgflow.subscriptions as s
-         where s.channel in ('pgflow_events', _emit_event.flow_slug) and s.expires_at > clock_timestamp()
-         order by s.channel <> 'pgflow_events'
-      loop
-        perform pg_notify(v_channel, v_message);
-      end loop;
+      v_channels := array(select s.channel from pgflow.subscriptions as s
+                           where s.channel in ('pgflow_events', _emit_event.flow_slug)
+                             and s.expires_at > clock_timestamp()
+                           order by s.channel <> 'pgflow_events');
     when v_mode in ('off', 'false', '0') then
-      null;
+      v_channels := '{}';
     else
       raise exception using
         errcode = 'invalid_parameter_value',
         message = format('invalid value for pgflow.notify: "%s"', left(v_mode, 100)),
         hint    = 'pgflow.notify is auto (notify subscribed channels), on (always) or off (never).';
   end case;
+  -- Nobody to tell: nothing to build (the common case on the hot path).
+  if cardinality(v_channels) = 0 and v_send is null then
+    return;
+  end if;
+
+  v_payload := jsonb_strip_nulls(
+    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
+    || (payload - 'output')
+    || case when payload ? 'error_message'
+            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
+            else '{}'::jsonb end);
+
+  if cardinality(v_channels) > 0 then
+    v_message := jsonb_build_object(
+      'payload',   v_payload,
+      'event',     event_type,
+      'topic',     flow_slug,
+      'timestamp', extract(epoch from clock_timestamp())
+    )::text;
+    foreach v_channel in array v_channels loop
+      perform pg_notify(v_channel, v_message);
+    end loop;
+  end if;
 
   if v_send is not null then
     execute format('select %s($1, $2, $3, false)', v_send::regproc)

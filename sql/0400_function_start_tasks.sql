@@ -136,30 +136,32 @@ begin
     perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
   end loop;
 
-  -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
-  v_ids := array(select t.message_id
-                   from pgflow.step_tasks as t
-                  where t.flow_slug = start_tasks.flow_slug
-                    and t.message_id = any(start_tasks.msg_ids)
-                    and t.status = 'cancelled');
-  if cardinality(v_ids) > 0 then
-    perform pgmq.archive(start_tasks.flow_slug, v_ids);
-  end if;
-  v_ids := array(select t.message_id
-                   from pgflow.step_tasks as t
-                   join pgflow.runs as r on r.run_id = t.run_id
-                  where t.flow_slug = start_tasks.flow_slug
-                    and t.message_id = any(start_tasks.msg_ids)
-                    and t.status in ('queued', 'started')
-                    and r.status = 'paused'
-                    and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
-  if cardinality(v_ids) > 0 then
-    execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
-                   'q_' || lower(start_tasks.flow_slug))
-      using v_ids;
-  end if;
-
+  -- Messages that started no task (the common case is none: nothing to do).
   if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status = 'cancelled');
+    if cardinality(v_ids) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_ids);
+    end if;
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                     join pgflow.runs as r on r.run_id = t.run_id
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status in ('queued', 'started')
+                      and r.status = 'paused'
+                      and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+    if cardinality(v_ids) > 0 then
+      execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                     'q_' || lower(start_tasks.flow_slug))
+        using v_ids;
+    end if;
+
+    -- Messages of no task at all.
     v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
                         where m is not null
                           and not exists (select from pgflow.step_tasks as t

@@ -17,58 +17,15 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_run         pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
-  v_task        pgflow.step_tasks%rowtype;
-  v_step_status text;
+  v_run  pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
+  v_task pgflow.step_tasks%rowtype;
 begin
   perform pgflow._authorize_worker(v_run.flow_slug);
-  if complete_task.output is null then
-    raise exception using
-      errcode = 'null_value_not_allowed',
-      message = format('output of task %s of step "%s" must not be null',
-                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
-      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
+  v_task := pgflow._complete_task(complete_task.run_id, complete_task.step_slug, complete_task.task_index,
+                                  complete_task.output, true);
+  if v_task.run_id is not null then
+    return next v_task;
   end if;
-
-  update pgflow.step_tasks as t
-     set status = 'completed', completed_at = now(), output = complete_task.output
-   where t.run_id = complete_task.run_id
-     and t.step_slug = complete_task.step_slug
-     and t.task_index = complete_task.task_index
-     and t.status = 'started'
-     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
-  returning * into v_task;
-  if not found then
-    perform pgflow._assert_task_exists(complete_task.run_id, v_run.flow_slug, complete_task.step_slug,
-                                       complete_task.task_index);
-    return;
-  end if;
-
-  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
-
-  update pgflow.step_states as ss
-     set remaining_tasks = ss.remaining_tasks - 1,
-         status          = case when ss.remaining_tasks = 1 then 'completed' else ss.status end,
-         completed_at    = case when ss.remaining_tasks = 1 then now() end,
-         output          = case
-                             when ss.remaining_tasks > 1 then null
-                             when s.step_type = 'map' then
-                               (select jsonb_agg(t.output order by t.task_index)
-                                  from pgflow.step_tasks as t
-                                 where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
-                             else complete_task.output
-                           end
-    from pgflow.steps as s
-   where ss.run_id = complete_task.run_id
-     and ss.step_slug = complete_task.step_slug
-     and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
-  returning ss.status into v_step_status;
-
-  if v_step_status = 'completed' then
-    perform pgflow._cascade(complete_task.run_id, v_run.flow_slug, array[complete_task.step_slug]);
-  end if;
-
-  return next v_task;
 end;
 $$;
 

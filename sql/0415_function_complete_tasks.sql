@@ -5,8 +5,9 @@
 -- (task_index defaults to 0). A worker that ran a batch of tasks reports them
 -- in one call: one commit instead of one per task. The runs are locked first,
 -- in run_id order, so that batches racing over the same runs cannot deadlock;
--- then each task completes exactly as complete_task does, and the completed
--- ones are returned. A task that complete_task would ignore (not started, or
+-- then each task completes exactly as complete_task does, the completed tasks'
+-- messages are archived with one call per flow, and the completed tasks are
+-- returned. A task that complete_task would ignore (not started, or
 -- its run finished) is ignored here too; an unknown run, step or task is an
 -- error and nothing of the batch is kept.
 create function pgflow.complete_tasks(tasks jsonb)
@@ -16,8 +17,12 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_bad  record;
-  v_task record;
+  v_bad       record;
+  v_task      record;
+  v_done      pgflow.step_tasks%rowtype;
+  v_completed pgflow.step_tasks[] := array[]::pgflow.step_tasks[];
+  v_flow      text;
+  v_ids       bigint[];
 begin
   if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
     raise exception using
@@ -62,8 +67,23 @@ begin
       from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)
      order by (e.t ->> 'run_id')::uuid, e.n
   loop
-    return query select * from pgflow.complete_task(v_task.run_id, v_task.step_slug, v_task.task_index, v_task.output);
+    v_done := pgflow._complete_task(v_task.run_id, v_task.step_slug, v_task.task_index, v_task.output, false);
+    if v_done.run_id is not null then
+      v_completed := v_completed || v_done;
+    end if;
   end loop;
+
+  -- The completed tasks' messages, archived with one call per flow.
+  for v_flow, v_ids in
+    select c.flow_slug, array_agg(c.message_id order by c.message_id)
+      from unnest(v_completed) as c
+     group by c.flow_slug
+     order by c.flow_slug
+  loop
+    perform pgmq.archive(v_flow, v_ids);
+  end loop;
+
+  return query select * from unnest(v_completed);
 end;
 $$;
 
