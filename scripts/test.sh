@@ -101,7 +101,7 @@ suite_load()    { tap_suite load "scripts/load-test.sh ${LOAD_RUNS:-200} runs, 8
 suite_faults()  { tap_suite faults "scripts/fault-test.sh: restarts under 200 runs, on a cluster of its own" scripts/fault-test.sh 100; }
 
 suite_ts() {
-  echo "== TypeScript (vitest, tsd)"
+  echo "== TypeScript (vitest, tsd, typecheck)"
   if [ ! -f client-ts/package.json ]; then tally ts 0 0; return; fi
   local json="$LOG_DIR/vitest.json" passed failed
   (cd client-ts && npm run -s build >"$LOG_DIR/build.out" 2>&1) || { cat "$LOG_DIR/build.out"; tally build 0 1; return; }
@@ -112,6 +112,13 @@ suite_ts() {
   local n
   n=$(ls client-ts/test-d/*.test-d.ts 2>/dev/null | wc -l)
   if (cd client-ts && npx tsd); then tally tsd "$n" 0; else tally tsd 0 "$n"; fi
+  # The whole package (src, test, examples) against the build above: vitest
+  # does not type-check and tsd only reads test-d. One check.
+  if (cd client-ts && npx tsc --noEmit -p tsconfig.json >"$LOG_DIR/typecheck.out" 2>&1); then
+    tally typecheck 1 0
+  else
+    cat "$LOG_DIR/typecheck.out"; tally typecheck 0 1
+  fi
 }
 
 case "${1:-all}" in

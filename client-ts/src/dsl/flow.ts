@@ -460,11 +460,16 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
    */
   branch<
     BSlug extends string,
+    // The flow the callback returns. Its constraint is also the contextual
+    // return type of the callback, from which TypeScript infers the type
+    // arguments of the last call chained inside it: it must carry no step map
+    // (an index signature widens inner slugs to string) and no default (TS 5.9
+    // reads a default such as TSteps as extra dependencies).
+    Built extends Flow<TInput, TContext, any, any>,
     BDeps extends StepSlugs<TSteps> = never,
     RI extends Pattern<SingleInput<TInput, TSteps, BDeps>> = never,
     RU extends Pattern<SingleInput<TInput, TSteps, BDeps>> = never,
     W extends WhenUnmet = 'skip',
-    NewSteps extends StepMap = TSteps,
   >(
     this: Flow<TInput, TContext, TSteps, undefined>,
     config: BranchConfig<BSlug, BDeps> &
@@ -477,8 +482,8 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
         TSteps,
         { deps: BDeps; skippable: Skips<RI, RU, W>; cascades: Cascades<RI, RU, W> }
       >,
-    ) => Flow<TInput, TContext, NewSteps, any>,
-  ): Flow<TInput, TContext, NewSteps> {
+    ) => Built,
+  ): Flow<TInput, TContext, StepsOf<Built>> {
     if (this.#branch) {
       throw new FlowDefinitionError(
         `branch ${show((config as { slug?: unknown })?.slug)} is inside branch "${this.#branch.slug}": branches do not nest`,
