@@ -353,6 +353,17 @@ async function w1(eng, sql, ctr, c, rep, { perTask = false } = {}) {
   r.runs = await verifyRuns(sql, ctr, flow, CFG.w1.runs);
   r.incomplete ||= !!r.runs.incomplete;
   r.storage = await storagePerTask(sql, flow);
+  // After prune (ours: pgflow.prune deletes finished runs and their archived
+  // messages) and a plain VACUUM: what stays allocated per task of the workload.
+  if (eng.name === 'ours') {
+    await sql.unsafe("select pgflow.prune('0 seconds')");
+    for (const t of ['pgflow.step_tasks', 'pgflow.step_states', 'pgflow.runs', `pgmq.${'q_' + flow.toLowerCase()}`, `pgmq.${'a_' + flow.toLowerCase()}`]) {
+      await sql.unsafe(`vacuum ${t}`);
+    }
+    const after = await storagePerTask(sql, flow);
+    r.storage.afterPruneBytes = after.engineBytes + after.queueBytes;
+    r.storage.afterPruneBytesPerTask = r.storage.afterPruneBytes / r.storage.completedTasks;
+  }
   return r;
 }
 async function w2(eng, sql, ctr, rep) {
@@ -638,8 +649,11 @@ for (const c of CFG.w4.concurrency) {
   row(`W4 C=${c}, ours with start_flows, 25 runs per call (runs/s)`, get(`w4_c${c}_batch`, 'ours', (r) => r.runsPerSec), get(`w4_c${c}`, 'upstream', (r) => r.runsPerSec), { vsL1: true });
 }
 row(`W5 W1 through the TS worker, concurrency ${CFG.w5.concurrency} (tasks/s)`, get('w5', 'ours', (r) => r.tasksPerSec), undefined, { vsL1: true });
+for (const c of CFG.w1.concurrency) {
+  row(`Storage after W1 C=${c} (bytes/task, lower=better)`, get(`w1_c${c}`, 'ours', (r) => r.storage.bytesPerTask), get(`w1_c${c}`, 'upstream', (r) => r.storage.bytesPerTask));
+}
 const lastW1 = `w1_c${CFG.w1.concurrency[CFG.w1.concurrency.length - 1]}`;
-row(`Storage after W1 C=${CFG.w1.concurrency.at(-1)} (bytes/task, lower=better)`, get(lastW1, 'ours', (r) => r.storage.bytesPerTask), get(lastW1, 'upstream', (r) => r.storage.bytesPerTask));
+row(`Storage after W1 C=${CFG.w1.concurrency.at(-1)}, then prune + vacuum (bytes/task of the workload)`, get(lastW1, 'ours', (r) => r.storage.afterPruneBytesPerTask), undefined);
 
 const fmt = (v) => {
   if (v === undefined) return '-';
