@@ -27,6 +27,7 @@ await admin.end();
 const sql = postgres({ ...connection, database, onnotice: () => {} });
 const worker = await (async () => {
   await sql`create extension if not exists pgflow cascade`;
+  await sql`alter extension pgflow update`; // a demo database made by an older release
   await registerFlow(sql, diamond);
   return startWorker({ sql, flows: [diamond], concurrency: 4, pollIntervalMs: 50 });
 })();
