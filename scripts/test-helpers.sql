@@ -251,3 +251,62 @@ begin
   return v_name;
 end;
 $$;
+
+-- pg_cron runs its jobs only in the database cron.database_name names
+-- ('postgres'), so the pg_cron tests work there through a dblink connection
+-- named 'cron', where every statement commits. cron_connect() opens it and
+-- gives that database pg_cron and pgflow; cron_remote(sql) returns the first
+-- column of the first row sql returns there, as text; cron_cleanup(flow_slug)
+-- removes there the flow, its runs and queue, and the jobs whose names start
+-- with the slug. (PL/pgSQL, so that these compile where dblink is missing.)
+create or replace function pgflow_tests.cron_connect()
+returns text
+language plpgsql
+as $$
+begin
+  perform dblink_connect('cron', format('dbname=postgres host=127.0.0.1 port=%s user=%s',
+                                        current_setting('port'), current_user));
+  perform dblink_exec('cron', 'create extension if not exists pg_cron');
+  perform dblink_exec('cron', 'create extension if not exists pgflow cascade');
+  perform dblink_exec('cron', 'alter extension pgflow update');
+  return 'OK';
+end;
+$$;
+
+create or replace function pgflow_tests.cron_remote(sql text)
+returns text
+language plpgsql
+as $$
+begin
+  return (select t.x from dblink('cron', cron_remote.sql) as t(x text) limit 1);
+end;
+$$;
+
+create or replace function pgflow_tests.cron_cleanup(flow_slug text)
+returns text
+language plpgsql
+as $fn$
+begin
+  return dblink_exec('cron', format($r$
+do $d$
+declare
+  v_flow text := %L;
+begin
+  delete from cron.job_run_details as d
+   where d.jobid in (select j.jobid from cron.job as j where starts_with(j.jobname, v_flow));
+  perform cron.unschedule(j.jobid) from cron.job as j
+   where starts_with(j.jobname, v_flow) and j.username = current_user;
+  delete from pgflow.step_tasks as t where t.flow_slug = v_flow;
+  delete from pgflow.step_states as ss where ss.flow_slug = v_flow;
+  delete from pgflow.runs as r where r.flow_slug = v_flow;
+  delete from pgflow.workers as w where w.queue_name = v_flow;
+  delete from pgflow.deps as d where d.flow_slug = v_flow;
+  delete from pgflow.steps as s where s.flow_slug = v_flow;
+  if exists (select from pgflow.flows as f where f.flow_slug = v_flow) then
+    delete from pgflow.flows as f where f.flow_slug = v_flow;
+    perform pgmq.drop_queue(v_flow);
+  end if;
+end;
+$d$$r$, cron_cleanup.flow_slug));
+end;
+$fn$;

@@ -6,15 +6,8 @@
 begin;
 select plan(4);
 
-select dblink_connect('cron', format('dbname=postgres host=127.0.0.1 port=%s user=%s',
-                                     current_setting('port'), current_user));
-select dblink_exec('cron', 'create extension if not exists pg_cron');
-select dblink_exec('cron', 'create extension if not exists pgflow cascade');
-select dblink_exec('cron', 'alter extension pgflow update');
+select pgflow_tests.cron_connect();
 
-create function pg_temp.remote(sql text) returns text language sql as $f$
-  select t.x from dblink('cron', sql) as t(x text) limit 1;
-$f$;
 create function pg_temp.cleanup() returns text language sql as $f$
   select dblink_exec('cron', $r$
 do $d$
@@ -32,20 +25,20 @@ $d$ $r$);
 $f$;
 select pg_temp.cleanup();
 
-select pg_temp.remote($$ select pgflow.ensure_flow('del_cron', '{"steps": [{"slug": "a"}]}')::text $$);
-select pg_temp.remote($$ select pgflow.ensure_flow('del_cron_other', '{"steps": [{"slug": "a"}]}')::text $$);
-select pg_temp.remote($$ select pgflow.schedule_flow('del_cron_1', '0 0 1 1 *', 'del_cron')::text $$);
-select pg_temp.remote($$ select pgflow.schedule_flow('del_cron_2', '0 0 1 1 *', 'del_cron', '{"x": 1}')::text $$);
-select pg_temp.remote($$ select pgflow.schedule_flow('del_cron_3', '0 0 1 1 *', 'del_cron_other')::text $$);
-select is(pg_temp.remote($$ select count(*)::text from cron.job where starts_with(jobname, 'del_cron') $$), '3',
+select pgflow_tests.cron_remote($$ select pgflow.ensure_flow('del_cron', '{"steps": [{"slug": "a"}]}')::text $$);
+select pgflow_tests.cron_remote($$ select pgflow.ensure_flow('del_cron_other', '{"steps": [{"slug": "a"}]}')::text $$);
+select pgflow_tests.cron_remote($$ select pgflow.schedule_flow('del_cron_1', '0 0 1 1 *', 'del_cron')::text $$);
+select pgflow_tests.cron_remote($$ select pgflow.schedule_flow('del_cron_2', '0 0 1 1 *', 'del_cron', '{"x": 1}')::text $$);
+select pgflow_tests.cron_remote($$ select pgflow.schedule_flow('del_cron_3', '0 0 1 1 *', 'del_cron_other')::text $$);
+select is(pgflow_tests.cron_remote($$ select count(*)::text from cron.job where starts_with(jobname, 'del_cron') $$), '3',
   'three jobs are scheduled');
 
-select pg_temp.remote($$ select pgflow.delete_flow_and_data('del_cron')::text $$);
-select is(pg_temp.remote($$ select string_agg(jobname, ',' order by jobname) from cron.job where starts_with(jobname, 'del_cron') $$),
+select pgflow_tests.cron_remote($$ select pgflow.delete_flow_and_data('del_cron')::text $$);
+select is(pgflow_tests.cron_remote($$ select string_agg(jobname, ',' order by jobname) from cron.job where starts_with(jobname, 'del_cron') $$),
   'del_cron_3', 'the jobs that start the deleted flow are removed, the other flow''s job stays');
-select is(pg_temp.remote($$ select count(*)::text from pgflow.flows where flow_slug = 'del_cron' $$), '0',
+select is(pgflow_tests.cron_remote($$ select count(*)::text from pgflow.flows where flow_slug = 'del_cron' $$), '0',
   'the flow is gone');
-select is(pg_temp.remote($$ select count(*)::text from pgflow.flows where flow_slug = 'del_cron_other' $$), '1',
+select is(pgflow_tests.cron_remote($$ select count(*)::text from pgflow.flows where flow_slug = 'del_cron_other' $$), '1',
   'the other flow stays');
 
 select pg_temp.cleanup();

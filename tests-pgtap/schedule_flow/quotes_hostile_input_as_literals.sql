@@ -6,59 +6,27 @@
 begin;
 select plan(3);
 
-select dblink_connect('cron', format('dbname=postgres host=127.0.0.1 port=%s user=%s',
-                                     current_setting('port'), current_user));
-select dblink_exec('cron', 'create extension if not exists pg_cron');
-select dblink_exec('cron', 'create extension if not exists pgflow cascade');
-select dblink_exec('cron', 'alter extension pgflow update');
+select pgflow_tests.cron_connect();
 
--- remote( sql ): the first column of the first row sql returns in database postgres, as text.
-create function pg_temp.remote(sql text) returns text language sql as $f$
-  select t.x from dblink('cron', sql) as t(x text) limit 1;
-$f$;
--- cleanup( flow_slug ): the flow, its runs and queue, and its jobs gone from database postgres.
-create function pg_temp.cleanup(flow_slug text) returns text language sql as $f$
-  select dblink_exec('cron', format($r$
-do $d$
-declare
-  v_flow text := %L;
-begin
-  delete from cron.job_run_details as d
-   where d.jobid in (select j.jobid from cron.job as j where starts_with(j.jobname, v_flow));
-  perform cron.unschedule(j.jobid) from cron.job as j
-   where starts_with(j.jobname, v_flow) and j.username = current_user;
-  delete from pgflow.step_tasks as t where t.flow_slug = v_flow;
-  delete from pgflow.step_states as ss where ss.flow_slug = v_flow;
-  delete from pgflow.runs as r where r.flow_slug = v_flow;
-  delete from pgflow.workers as w where w.queue_name = v_flow;
-  delete from pgflow.deps as d where d.flow_slug = v_flow;
-  delete from pgflow.steps as s where s.flow_slug = v_flow;
-  if exists (select from pgflow.flows as f where f.flow_slug = v_flow) then
-    delete from pgflow.flows as f where f.flow_slug = v_flow;
-    perform pgmq.drop_queue(v_flow);
-  end if;
-end;
-$d$$r$, flow_slug));
-$f$;
-select pg_temp.cleanup('sch_quote');
-select pg_temp.remote($$ select pgflow.create_flow('sch_quote')::text $$);
-select pg_temp.remote($$ select pgflow.add_step('sch_quote', 'only')::text $$);
+select pgflow_tests.cron_cleanup('sch_quote');
+select pgflow_tests.cron_remote($$ select pgflow.create_flow('sch_quote')::text $$);
+select pgflow_tests.cron_remote($$ select pgflow.add_step('sch_quote', 'only')::text $$);
 
-select pg_temp.remote($$ select pgflow.schedule_flow('sch_quote_job', '0 * * * *', 'sch_quote',
+select pgflow_tests.cron_remote($$ select pgflow.schedule_flow('sch_quote_job', '0 * * * *', 'sch_quote',
                                                     '{"a": "''); drop table x; --"}') $$);
 
-select is(pg_temp.remote($$ select command from cron.job where jobname = 'sch_quote_job' $$),
+select is(pgflow_tests.cron_remote($$ select command from cron.job where jobname = 'sch_quote_job' $$),
   $$select pgflow.start_flow('sch_quote', '{"a": "''); drop table x; --"}'::jsonb)$$,
   'the input is one quoted literal in the command');
 -- What pg_cron would run, run once by hand: it starts a run with exactly that input.
-select pg_temp.remote(format('with c as (%s) select count(*)::text from c',
-  pg_temp.remote($$ select command from cron.job where jobname = 'sch_quote_job' $$)));
-select is(pg_temp.remote($$ select input::text from pgflow.runs where flow_slug = 'sch_quote' $$),
+select pgflow_tests.cron_remote(format('with c as (%s) select count(*)::text from c',
+  pgflow_tests.cron_remote($$ select command from cron.job where jobname = 'sch_quote_job' $$)));
+select is(pgflow_tests.cron_remote($$ select input::text from pgflow.runs where flow_slug = 'sch_quote' $$),
   '{"a": "''); drop table x; --"}', 'the command starts a run with the input unchanged');
-select is(pg_temp.remote($$ select count(*) from pgflow.runs where flow_slug = 'sch_quote' $$)::integer, 1,
+select is(pgflow_tests.cron_remote($$ select count(*) from pgflow.runs where flow_slug = 'sch_quote' $$)::integer, 1,
   'and does nothing else');
 
-select pg_temp.cleanup('sch_quote');
+select pgflow_tests.cron_cleanup('sch_quote');
 select dblink_disconnect('cron');
 
 select * from finish();

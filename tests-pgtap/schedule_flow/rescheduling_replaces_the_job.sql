@@ -6,55 +6,23 @@
 begin;
 select plan(3);
 
-select dblink_connect('cron', format('dbname=postgres host=127.0.0.1 port=%s user=%s',
-                                     current_setting('port'), current_user));
-select dblink_exec('cron', 'create extension if not exists pg_cron');
-select dblink_exec('cron', 'create extension if not exists pgflow cascade');
-select dblink_exec('cron', 'alter extension pgflow update');
+select pgflow_tests.cron_connect();
 
--- remote( sql ): the first column of the first row sql returns in database postgres, as text.
-create function pg_temp.remote(sql text) returns text language sql as $f$
-  select t.x from dblink('cron', sql) as t(x text) limit 1;
-$f$;
--- cleanup( flow_slug ): the flow, its runs and queue, and its jobs gone from database postgres.
-create function pg_temp.cleanup(flow_slug text) returns text language sql as $f$
-  select dblink_exec('cron', format($r$
-do $d$
-declare
-  v_flow text := %L;
-begin
-  delete from cron.job_run_details as d
-   where d.jobid in (select j.jobid from cron.job as j where starts_with(j.jobname, v_flow));
-  perform cron.unschedule(j.jobid) from cron.job as j
-   where starts_with(j.jobname, v_flow) and j.username = current_user;
-  delete from pgflow.step_tasks as t where t.flow_slug = v_flow;
-  delete from pgflow.step_states as ss where ss.flow_slug = v_flow;
-  delete from pgflow.runs as r where r.flow_slug = v_flow;
-  delete from pgflow.workers as w where w.queue_name = v_flow;
-  delete from pgflow.deps as d where d.flow_slug = v_flow;
-  delete from pgflow.steps as s where s.flow_slug = v_flow;
-  if exists (select from pgflow.flows as f where f.flow_slug = v_flow) then
-    delete from pgflow.flows as f where f.flow_slug = v_flow;
-    perform pgmq.drop_queue(v_flow);
-  end if;
-end;
-$d$$r$, flow_slug));
-$f$;
-select pg_temp.cleanup('sch_again');
-select pg_temp.remote($$ select pgflow.create_flow('sch_again')::text $$);
-select pg_temp.remote($$ select pgflow.add_step('sch_again', 'only')::text $$);
+select pgflow_tests.cron_cleanup('sch_again');
+select pgflow_tests.cron_remote($$ select pgflow.create_flow('sch_again')::text $$);
+select pgflow_tests.cron_remote($$ select pgflow.add_step('sch_again', 'only')::text $$);
 
 create temp table ids as
-select pg_temp.remote($$ select pgflow.schedule_flow('sch_again_job', '0 * * * *', 'sch_again', '{"v": 1}') $$)::bigint as first,
-       pg_temp.remote($$ select pgflow.schedule_flow('sch_again_job', '30 * * * *', 'sch_again', '{"v": 2}') $$)::bigint as second;
+select pgflow_tests.cron_remote($$ select pgflow.schedule_flow('sch_again_job', '0 * * * *', 'sch_again', '{"v": 1}') $$)::bigint as first,
+       pgflow_tests.cron_remote($$ select pgflow.schedule_flow('sch_again_job', '30 * * * *', 'sch_again', '{"v": 2}') $$)::bigint as second;
 
-select is(pg_temp.remote($$ select count(*) from cron.job where jobname = 'sch_again_job' $$)::integer, 1,
+select is(pgflow_tests.cron_remote($$ select count(*) from cron.job where jobname = 'sch_again_job' $$)::integer, 1,
   'one job of that name');
-select is(pg_temp.remote($$ select schedule || ' ' || command from cron.job where jobname = 'sch_again_job' $$),
+select is(pgflow_tests.cron_remote($$ select schedule || ' ' || command from cron.job where jobname = 'sch_again_job' $$),
   '30 * * * * select pgflow.start_flow(''sch_again'', ''{"v": 2}''::jsonb)', 'with the new schedule and input');
 select is((select second from ids), (select first from ids), 'under the same job id');
 
-select pg_temp.cleanup('sch_again');
+select pgflow_tests.cron_cleanup('sch_again');
 select dblink_disconnect('cron');
 
 select * from finish();
