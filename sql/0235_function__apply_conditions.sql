@@ -29,6 +29,14 @@ declare
   v_skipped text[];
   v_error   text;
 begin
+  -- A flow without conditions never skips anything (skips start at an unmet
+  -- condition): nothing to test, the common case on the hot path.
+  if not exists (select from pgflow.steps as s
+                  where s.flow_slug = _apply_conditions.flow_slug
+                    and (s.run_if is not null or s.run_unless is not null)) then
+    return true;
+  end if;
+
   loop
     -- Ready steps that have a condition, or that map over a skipped step.
     select array_agg(c.step_slug order by c.step_index) filter (where c.map_dep_skipped),
