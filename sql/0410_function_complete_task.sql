@@ -21,7 +21,7 @@ declare
   v_task pgflow.step_tasks%rowtype;
 begin
   perform pgflow._authorize_worker(v_run.flow_slug);
-  v_task := pgflow._complete_task(complete_task.run_id, complete_task.step_slug, complete_task.task_index,
+  v_task := pgflow._complete_task(v_run, complete_task.step_slug, complete_task.task_index,
                                   complete_task.output, true);
   if v_task.run_id is not null then
     return next v_task;

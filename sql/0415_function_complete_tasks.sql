@@ -67,7 +67,9 @@ begin
       from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)
      order by (e.t ->> 'run_id')::uuid, e.n
   loop
-    v_done := pgflow._complete_task(v_task.run_id, v_task.step_slug, v_task.task_index, v_task.output, false);
+    -- the run as it is now (an earlier task of the batch may have changed it); locked already
+    v_done := pgflow._complete_task(pgflow._lock_run(v_task.run_id), v_task.step_slug, v_task.task_index,
+                                    v_task.output, false);
     if v_done.run_id is not null then
       v_completed := v_completed || v_done;
     end if;

@@ -18,4 +18,4 @@ revoke all on function pgflow._store_shape_hash(text) from public;
 revoke all on function pgflow._normalize_shape(jsonb) from public;
 revoke all on function pgflow._shape_text(jsonb) from public;
 revoke all on function pgflow._shape_diff(jsonb, jsonb) from public;
-revoke all on function pgflow._complete_task(uuid, text, integer, jsonb, boolean) from public;
+revoke all on function pgflow._complete_task(pgflow.runs, text, integer, jsonb, boolean) from public;
