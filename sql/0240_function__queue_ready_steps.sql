@@ -1,79 +1,80 @@
 
--- _queue_ready_steps( run_id, flow_slug )
--- Starts every step of the run whose dependencies are all met and that has
+-- _queue_ready_steps( run_ids )
+-- Starts every step of the runs whose dependencies are all met and that has
 -- tasks: one task per step (single) or per array element (map), each with its
--- pgmq message, sent after the step's start_delay. One send_batch per distinct
--- delay. A paused run queues nothing (resume_run queues what became ready).
--- The caller holds the run's lock.
-create function pgflow._queue_ready_steps(run_id uuid, flow_slug text)
+-- pgmq message, sent after the step's start_delay. One send_batch per flow and
+-- distinct delay, however many runs and steps. A paused run queues nothing
+-- (resume_run queues what became ready). The caller holds the runs' locks.
+create function pgflow._queue_ready_steps(run_ids uuid[])
 returns void
 language plpgsql
 volatile
 set search_path = ''
 as $$
 declare
-  v_ready   text[];
-  v_counts  integer[];
-  v_steps   text[];
-  v_indexes integer[];
-  v_delays  integer[];
-  v_delay   integer;
-  v_s       text[];
-  v_i       integer[];
-  v_ids     bigint[];
+  v_flows  text[];
+  v_runs   uuid[];
+  v_steps  text[];
+  v_counts integer[];
+  v_flow   text;
+  v_delay  integer;
+  v_r      uuid[];
+  v_s      text[];
+  v_i      integer[];
+  v_ids    bigint[];
 begin
-  -- cancel: pause_run holds new work; resume_run cascades again.
-  if exists (select from pgflow.runs as r where r.run_id = _queue_ready_steps.run_id and r.status = 'paused') then
-    return;
-  end if;
-
   with ready as (
     update pgflow.step_states as ss
        set status = 'started', started_at = now(), remaining_tasks = ss.initial_tasks
-     where ss.run_id = _queue_ready_steps.run_id
+      from pgflow.runs as r
+     where ss.run_id = any(_queue_ready_steps.run_ids)
        and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks > 0
-    returning ss.step_slug, ss.initial_tasks
+       and r.run_id = ss.run_id
+       and r.status <> 'paused' -- cancel: pause_run holds new work; resume_run cascades again
+    returning ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
   )
-  select array_agg(r.step_slug), array_agg(r.initial_tasks) into v_ready, v_counts from ready as r;
+  select array_agg(r.flow_slug), array_agg(r.run_id), array_agg(r.step_slug), array_agg(r.initial_tasks)
+    into v_flows, v_runs, v_steps, v_counts
+    from ready as r;
 
-  if v_ready is null then
+  if v_runs is null then
     return;
   end if;
 
-  perform pgflow._emit_event(_queue_ready_steps.flow_slug, _queue_ready_steps.run_id, 'step:started',
+  perform pgflow._emit_event(u.f, u.r, 'step:started',
             jsonb_build_object('step_slug', u.s, 'status', 'started',
                                'started_at', now(), 'remaining_tasks', u.n))
-     from unnest(v_ready, v_counts) as u(s, n);
+     from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
+     join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
+    order by u.r, st.step_index;
 
-  select array_agg(u.s order by st.step_index, i),
-         array_agg(i order by st.step_index, i),
-         array_agg(coalesce(st.opt_start_delay, 0) order by st.step_index, i)
-    into v_steps, v_indexes, v_delays
-    from unnest(v_ready, v_counts) as u(s, n)
-    join pgflow.steps as st on st.flow_slug = _queue_ready_steps.flow_slug and st.step_slug = u.s
-   cross join lateral generate_series(0, u.n - 1) as i;
-
-  for v_delay in select distinct d from unnest(v_delays) as d loop
-    select array_agg(u.s order by u.n), array_agg(u.i order by u.n)
-      into v_s, v_i
-      from unnest(v_steps, v_indexes, v_delays) with ordinality as u(s, i, d, n)
-     where u.d = v_delay;
+  -- Tasks in the order of their runs, then of the flow's steps, then of their index.
+  for v_flow, v_delay, v_r, v_s, v_i in
+    select st.flow_slug, coalesce(st.opt_start_delay, 0),
+           array_agg(u.r order by u.r, st.step_index, i),
+           array_agg(u.s order by u.r, st.step_index, i),
+           array_agg(i order by u.r, st.step_index, i)
+      from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
+      join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
+     cross join lateral generate_series(0, u.n - 1) as i
+     group by st.flow_slug, coalesce(st.opt_start_delay, 0)
+     order by st.flow_slug, coalesce(st.opt_start_delay, 0)
+  loop
     -- Within one insert, pgmq's identity hands out ids in array order: sorted
     -- ids pair up with the messages in the order they were sent.
     v_ids := array(
       select id
         from pgmq.send_batch(
-               _queue_ready_steps.flow_slug,
-               array(select jsonb_build_object('flow_slug', _queue_ready_steps.flow_slug,
-                                               'run_id', _queue_ready_steps.run_id,
+               v_flow,
+               array(select jsonb_build_object('flow_slug', v_flow, 'run_id', u.r,
                                                'step_slug', u.s, 'task_index', u.i)
-                       from unnest(v_s, v_i) with ordinality as u(s, i, n)
+                       from unnest(v_r, v_s, v_i) with ordinality as u(r, s, i, n)
                       order by u.n),
                v_delay) as id
        order by id);
     insert into pgflow.step_tasks (flow_slug, run_id, step_slug, task_index, message_id)
-    select _queue_ready_steps.flow_slug, _queue_ready_steps.run_id, u.s, u.i, u.id
-      from unnest(v_s, v_i, v_ids) as u(s, i, id);
+    select v_flow, u.r, u.s, u.i, u.id
+      from unnest(v_r, v_s, v_i, v_ids) as u(r, s, i, id);
   end loop;
 end;
 $$;

@@ -1,48 +1,85 @@
 
--- _cascade( run_id, flow_slug, completed_steps )
--- Drives a run forward after steps completed (or, with null, after it
--- started): settles the completed steps, skips the ready steps whose
--- condition is not met (_apply_conditions), queues the steps that became
--- ready, completes at once the maps over empty arrays (which may make more
--- steps ready: hence the loop), and completes the run when nothing remains.
--- The caller holds the run's lock.
-create function pgflow._cascade(run_id uuid, flow_slug text, completed_steps text[])
+-- _cascade( run_ids, flow_slugs, done_runs, done_steps )
+-- Drives runs forward, any number at once (runs of the flows flow_slugs):
+-- after steps completed (step done_steps[i] of run done_runs[i]), or, with no
+-- steps, after the runs started or resumed. It settles the completed steps, skips the ready steps
+-- whose condition is not met (_apply_conditions, for flows with conditions),
+-- queues the steps that became ready, completes at once the maps over empty
+-- arrays (which may make more steps ready: hence the loop), and completes the
+-- runs with nothing left. Each stage is one statement for all the runs, so a
+-- batch of tasks (complete_tasks) or of runs (start_flows) pays it once. A run
+-- that fails on the way (a map over no array, an unmet 'fail' condition) is
+-- driven no further. The caller holds the runs' locks.
+--
+-- Plans. The hot path's queries take arrays (run_id = any($1), unnest($1)).
+-- For those, PostgreSQL's plan cache keeps choosing a new custom plan on every
+-- call (planning then costs more than running), and a generic plan made while
+-- the tables were small looks runs up by status, or scans them, long after
+-- they have grown. So the entry points (start_flow, start_flows, start_tasks,
+-- complete_task, complete_tasks, fail_task, resume_run) run with
+-- plan_cache_mode = force_generic_plan and enable_seqscan = off: every query
+-- here finds its few rows through the primary keys and indexes it names.
+create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[])
 returns void
 language plpgsql
 volatile
 set search_path = ''
 as $$
 declare
-  v_completed text[] := _cascade.completed_steps;
+  v_runs       uuid[] := _cascade.run_ids;     -- every run driven (and not failed)
+  v_active     uuid[] := _cascade.run_ids;     -- the runs this round looks at
+  v_done_runs  uuid[] := _cascade.done_runs;
+  v_done_steps text[] := _cascade.done_steps;
+  v_failed     uuid[];
+  v_run        record;
+  v_conditions text[] := array(select f from unnest(_cascade.flow_slugs) as f
+                                where exists (select from pgflow.steps as s
+                                               where s.flow_slug = f
+                                                 and (s.run_if is not null or s.run_unless is not null)));
 begin
   loop
-    if v_completed is not null then
-      if not pgflow._settle_completed_steps(_cascade.run_id, _cascade.flow_slug, v_completed) then
-        return;
+    if cardinality(v_done_runs) > 0 then
+      v_failed := pgflow._settle_completed_steps(v_done_runs, v_done_steps);
+      if cardinality(v_failed) > 0 then
+        v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
+        v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
       end if;
     end if;
 
     -- Conditions are tested before anything ready is queued (or, for an
-    -- empty map, completed); an unmet 'fail' condition fails the run.
-    if not pgflow._apply_conditions(_cascade.run_id, _cascade.flow_slug) then
-      return;
+    -- empty map, completed); an unmet 'fail' condition fails the run. Flows
+    -- without conditions (most) skip this.
+    if cardinality(v_conditions) > 0 then
+      for v_run in
+        select r.run_id, r.flow_slug
+          from unnest(v_active) as u(id)
+          join pgflow.runs as r on r.run_id = u.id
+         where r.flow_slug = any(v_conditions)
+         order by r.run_id
+      loop
+        if not pgflow._apply_conditions(v_run.run_id, v_run.flow_slug) then
+          v_runs   := array_remove(v_runs, v_run.run_id);
+          v_active := array_remove(v_active, v_run.run_id);
+        end if;
+      end loop;
     end if;
 
-    perform pgflow._queue_ready_steps(_cascade.run_id, _cascade.flow_slug);
+    perform pgflow._queue_ready_steps(v_active);
 
     with empty as (
       update pgflow.step_states as ss
          set status = 'completed', started_at = now(), completed_at = now(),
              remaining_tasks = 0, output = '[]'::jsonb
-       where ss.run_id = _cascade.run_id
+       where ss.run_id = any(v_active)
          and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks = 0
-      returning ss.step_slug
+      returning ss.run_id, ss.step_slug
     )
-    select array_agg(e.step_slug) into v_completed from empty as e;
+    select array_agg(e.run_id), array_agg(e.step_slug) into v_done_runs, v_done_steps from empty as e;
 
-    exit when v_completed is null;
+    exit when v_done_runs is null;
+    v_active := array(select distinct r from unnest(v_done_runs) as r);
   end loop;
 
-  perform pgflow._complete_run_if_done(_cascade.run_id, _cascade.flow_slug);
+  perform pgflow._complete_runs_if_done(v_runs);
 end;
 $$;

@@ -11,9 +11,9 @@ returns setof pgflow.runs
 language plpgsql
 volatile
 set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
-declare
-  v_input jsonb;
 begin
   if start_flows.inputs is null or jsonb_typeof(start_flows.inputs) <> 'array' then
     raise exception using
@@ -22,9 +22,11 @@ begin
                        coalesce(start_flows.flow_slug, 'NULL'), coalesce(jsonb_typeof(start_flows.inputs), 'NULL')),
       hint    = 'Pass one element per run: ''[{"id": 1}, {"id": 2}]'' starts two runs.';
   end if;
-  for v_input in select e.value from jsonb_array_elements(start_flows.inputs) with ordinality as e (value, n) order by e.n loop
-    return query select * from pgflow.start_flow(start_flows.flow_slug, v_input);
-  end loop;
+  return query
+  select * from pgflow._start_runs(start_flows.flow_slug,
+                                   array(select e.value from jsonb_array_elements(start_flows.inputs) with ordinality as e (value, n)
+                                          order by e.n),
+                                   array[]::uuid[]);
 end;
 $$;
 

@@ -11,6 +11,8 @@ returns pgflow.runs
 language plpgsql
 volatile
 set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 declare
   v_run pgflow.runs%rowtype;
@@ -47,7 +49,7 @@ begin
   perform pgflow._emit_event(v_run.flow_slug, v_run.run_id, 'run:resumed',
     jsonb_build_object('status', 'started', 'resumed_at', now()));
 
-  perform pgflow._cascade(resume_run.run_id, v_run.flow_slug, null);
+  perform pgflow._cascade(array[resume_run.run_id], array[v_run.flow_slug], null, null);
 
   select * into v_run from pgflow.runs as r where r.run_id = resume_run.run_id;
   return v_run;

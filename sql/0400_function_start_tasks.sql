@@ -28,6 +28,8 @@ returns setof pgflow.step_task_record
 language plpgsql
 volatile
 set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 declare
   v_tasks   pgflow.step_task_record[];

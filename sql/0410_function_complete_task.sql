@@ -15,17 +15,22 @@ returns setof pgflow.step_tasks
 language plpgsql
 volatile
 set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 declare
-  v_run  pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
-  v_task pgflow.step_tasks%rowtype;
+  v_run pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
 begin
   perform pgflow._authorize_worker(v_run.flow_slug);
-  v_task := pgflow._complete_task(v_run, complete_task.step_slug, complete_task.task_index,
-                                  complete_task.output, true);
-  if v_task.run_id is not null then
-    return next v_task;
+  if complete_task.output is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('output of task %s of step "%s" must not be null',
+                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
+      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
   end if;
+  return query select * from pgflow._complete_tasks(array[complete_task.run_id], array[complete_task.step_slug],
+                                                     array[complete_task.task_index], array[complete_task.output]);
 end;
 $$;
 

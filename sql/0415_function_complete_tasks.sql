@@ -15,14 +15,11 @@ returns setof pgflow.step_tasks
 language plpgsql
 volatile
 set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 declare
-  v_bad       record;
-  v_task      record;
-  v_done      pgflow.step_tasks%rowtype;
-  v_completed pgflow.step_tasks[] := array[]::pgflow.step_tasks[];
-  v_flow      text;
-  v_ids       bigint[];
+  v_bad record;
 begin
   if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
     raise exception using
@@ -60,32 +57,22 @@ begin
    where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)
    order by r.run_id
      for no key update;
+  -- An unknown run: the error _lock_run gives.
+  perform pgflow._lock_run(u.run_id)
+     from (select (e ->> 'run_id')::uuid as run_id from jsonb_array_elements(complete_tasks.tasks) as e) as u
+    where not exists (select from pgflow.runs as r where r.run_id = u.run_id)
+    order by u.run_id
+    limit 1;
 
-  for v_task in
-    select (e.t ->> 'run_id')::uuid as run_id, e.t ->> 'step_slug' as step_slug,
-           coalesce((e.t ->> 'task_index')::integer, 0) as task_index, e.t -> 'output' as output
-      from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)
-     order by (e.t ->> 'run_id')::uuid, e.n
-  loop
-    -- the run as it is now (an earlier task of the batch may have changed it); locked already
-    v_done := pgflow._complete_task(pgflow._lock_run(v_task.run_id), v_task.step_slug, v_task.task_index,
-                                    v_task.output, false);
-    if v_done.run_id is not null then
-      v_completed := v_completed || v_done;
-    end if;
-  end loop;
-
-  -- The completed tasks' messages, archived with one call per flow.
-  for v_flow, v_ids in
-    select c.flow_slug, array_agg(c.message_id order by c.message_id)
-      from unnest(v_completed) as c
-     group by c.flow_slug
-     order by c.flow_slug
-  loop
-    perform pgmq.archive(v_flow, v_ids);
-  end loop;
-
-  return query select * from unnest(v_completed);
+  return query
+  select c.*
+    from (select array_agg((e.t ->> 'run_id')::uuid order by e.n) as r,
+                 array_agg(e.t ->> 'step_slug' order by e.n) as s,
+                 array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n) as i,
+                 array_agg(e.t -> 'output' order by e.n) as o
+            from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)) as b
+   cross join lateral pgflow._complete_tasks(b.r, b.s, b.i, b.o) as c
+   where b.r is not null;
 end;
 $$;
 

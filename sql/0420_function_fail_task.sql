@@ -15,6 +15,8 @@ returns setof pgflow.step_tasks
 language plpgsql
 volatile
 set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 declare
   v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);

@@ -27,6 +27,8 @@ select dblink_send_query('fs_two', $$ select (pgflow.ensure_flow('fs_race', '{"s
 do $$
 begin
   loop
+    -- pg_stat_activity is read once per transaction unless cleared
+    perform pg_stat_clear_snapshot();
     exit when exists (select from pg_stat_activity
                        where datname = current_database() and wait_event_type = 'Lock'
                          and query like '%ensure_flow(''fs_race''%');

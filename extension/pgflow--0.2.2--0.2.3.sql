@@ -1,0 +1,1028 @@
+\echo Use "ALTER EXTENSION pgflow UPDATE TO '0.2.3'" to load this file. \quit
+-- Changes between pgflow 0.2.2 and 0.2.3.
+-- Hot path, set-based: complete_task(s) complete all their tasks together
+-- (_complete_tasks), and one cascade (_cascade) drives every run of a batch
+-- with one statement per stage; start_flow(s) share _start_runs, which starts
+-- all runs of a call the same way. The per-run helpers (_complete_task,
+-- _complete_run_if_done and the single-run _cascade, _settle_completed_steps,
+-- _queue_ready_steps) give way to their set-based forms. The entry points run
+-- with plan_cache_mode = force_generic_plan and enable_seqscan = off (see
+-- _cascade). create or replace resets SECURITY DEFINER, so it is set again below.
+
+drop function pgflow._cascade(uuid, text, text[]);
+drop function pgflow._complete_run_if_done(uuid, text);
+drop function pgflow._complete_task(pgflow.runs, text, integer, jsonb, boolean);
+drop function pgflow._queue_ready_steps(uuid, text);
+drop function pgflow._settle_completed_steps(uuid, text, text[]);
+
+
+-- _complete_runs_if_done( run_ids )
+-- Completes each of the runs that is started (or paused: nothing is left to
+-- hold) and has no remaining steps. A run's output holds the outputs of its
+-- leaf steps (steps that no other step depends on), by slug; skipped leaves
+-- have no output and are left out. The caller holds the runs' locks.
+create function pgflow._complete_runs_if_done(run_ids uuid[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_completed uuid[];
+begin
+  with completed as (
+    update pgflow.runs as r
+       set status = 'completed',
+           completed_at = now(),
+           paused_at = null,
+           output = (select coalesce(jsonb_object_agg(ss.step_slug, ss.output), '{}'::jsonb)
+                       from pgflow.step_states as ss
+                      where ss.run_id = r.run_id
+                        and ss.status = 'completed'
+                        and not exists (select from pgflow.deps as d
+                                         where d.flow_slug = ss.flow_slug and d.dep_slug = ss.step_slug))
+     where r.run_id = any(_complete_runs_if_done.run_ids)
+       -- started or paused (cancel: a paused run completes when nothing remains);
+       -- written so that no plan looks runs up by status rather than by run_id
+       and r.status not in ('completed', 'failed', 'cancelled')
+       and r.remaining_steps = 0
+    returning r.run_id
+  )
+  select array_agg(c.run_id) into v_completed from completed as c;
+
+  if v_completed is not null then
+    perform pgflow._emit_event(r.flow_slug, r.run_id, 'run:completed',
+              jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output))
+       from pgflow.runs as r
+      where r.run_id = any(v_completed)
+      order by r.run_id;
+  end if;
+end;
+$$;
+
+-- _settle_completed_steps( run_ids, step_slugs )
+-- Everything that follows from steps having just completed, for any number
+-- of runs at once: step run_ids[i]'s step step_slugs[i] completed. Their
+-- events, their runs' remaining_steps, their dependents' remaining_deps, and
+-- the task count of a dependent map (the length of the array it maps over).
+-- A dependent map whose dependency did not output an array fails, and with it
+-- its run. Returns the runs that failed so (usually none). The caller holds
+-- the runs' locks.
+create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[])
+returns uuid[]
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_any_map boolean;
+  v_bad     record;
+  v_error   text;
+  v_failed  uuid[] := '{}'::uuid[];
+begin
+  perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
+            jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed',
+                               'completed_at', ss.completed_at, 'output', ss.output))
+     from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
+     join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+    order by u.n;
+
+  update pgflow.runs as r
+     set remaining_steps = r.remaining_steps - c.n
+    from (select u.r, count(*)::integer as n
+            from unnest(_settle_completed_steps.run_ids) as u(r)
+           group by u.r) as c
+   where r.run_id = c.r;
+
+  -- a map has exactly one dependency: the step whose output it maps over
+  with settled as (
+    update pgflow.step_states as ss
+       set remaining_deps = ss.remaining_deps - c.n,
+           initial_tasks = case when c.is_map then coalesce(c.length, ss.initial_tasks) else ss.initial_tasks end
+      from (select done.run_id, d.step_slug, count(*)::integer as n,
+                   bool_or(s.step_type = 'map') as is_map,
+                   max(case when jsonb_typeof(done.output) = 'array' then jsonb_array_length(done.output) end) as length
+              from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+              join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+              join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+              join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+             group by done.run_id, d.step_slug) as c
+     where ss.run_id = c.run_id and ss.step_slug = c.step_slug
+    returning c.is_map
+  )
+  select bool_or(st.is_map) into v_any_map from settled as st;
+
+  if not coalesce(v_any_map, false) then
+    return v_failed;
+  end if;
+
+  -- Ready but with no task count: a map whose dependency's output is no array.
+  for v_bad in
+    select distinct on (ss.run_id) ss.run_id, ss.flow_slug, ss.step_slug, d.dep_slug, jsonb_typeof(dep.output) as type
+      from pgflow.step_states as ss
+      join pgflow.deps as d on d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
+      join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+     where ss.run_id = any(_settle_completed_steps.run_ids)
+       and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks is null
+     order by ss.run_id, ss.step_slug
+  loop
+    v_error := format('map step "%s" needs an array, but step "%s" output %s',
+                      v_bad.step_slug, v_bad.dep_slug, coalesce(v_bad.type, 'nothing'));
+    update pgflow.step_states as ss
+       set status = 'failed', failed_at = now(), error_message = v_error
+     where ss.run_id = v_bad.run_id and ss.step_slug = v_bad.step_slug;
+    perform pgflow._emit_event(v_bad.flow_slug, v_bad.run_id, 'step:failed',
+      jsonb_build_object('step_slug', v_bad.step_slug, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
+    perform pgflow._fail_run(v_bad.run_id, v_bad.flow_slug, v_error);
+    v_failed := v_failed || v_bad.run_id;
+  end loop;
+  return v_failed;
+end;
+$$;
+
+-- _queue_ready_steps( run_ids )
+-- Starts every step of the runs whose dependencies are all met and that has
+-- tasks: one task per step (single) or per array element (map), each with its
+-- pgmq message, sent after the step's start_delay. One send_batch per flow and
+-- distinct delay, however many runs and steps. A paused run queues nothing
+-- (resume_run queues what became ready). The caller holds the runs' locks.
+create function pgflow._queue_ready_steps(run_ids uuid[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_flows  text[];
+  v_runs   uuid[];
+  v_steps  text[];
+  v_counts integer[];
+  v_flow   text;
+  v_delay  integer;
+  v_r      uuid[];
+  v_s      text[];
+  v_i      integer[];
+  v_ids    bigint[];
+begin
+  with ready as (
+    update pgflow.step_states as ss
+       set status = 'started', started_at = now(), remaining_tasks = ss.initial_tasks
+      from pgflow.runs as r
+     where ss.run_id = any(_queue_ready_steps.run_ids)
+       and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks > 0
+       and r.run_id = ss.run_id
+       and r.status <> 'paused' -- cancel: pause_run holds new work; resume_run cascades again
+    returning ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
+  )
+  select array_agg(r.flow_slug), array_agg(r.run_id), array_agg(r.step_slug), array_agg(r.initial_tasks)
+    into v_flows, v_runs, v_steps, v_counts
+    from ready as r;
+
+  if v_runs is null then
+    return;
+  end if;
+
+  perform pgflow._emit_event(u.f, u.r, 'step:started',
+            jsonb_build_object('step_slug', u.s, 'status', 'started',
+                               'started_at', now(), 'remaining_tasks', u.n))
+     from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
+     join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
+    order by u.r, st.step_index;
+
+  -- Tasks in the order of their runs, then of the flow's steps, then of their index.
+  for v_flow, v_delay, v_r, v_s, v_i in
+    select st.flow_slug, coalesce(st.opt_start_delay, 0),
+           array_agg(u.r order by u.r, st.step_index, i),
+           array_agg(u.s order by u.r, st.step_index, i),
+           array_agg(i order by u.r, st.step_index, i)
+      from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
+      join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
+     cross join lateral generate_series(0, u.n - 1) as i
+     group by st.flow_slug, coalesce(st.opt_start_delay, 0)
+     order by st.flow_slug, coalesce(st.opt_start_delay, 0)
+  loop
+    -- Within one insert, pgmq's identity hands out ids in array order: sorted
+    -- ids pair up with the messages in the order they were sent.
+    v_ids := array(
+      select id
+        from pgmq.send_batch(
+               v_flow,
+               array(select jsonb_build_object('flow_slug', v_flow, 'run_id', u.r,
+                                               'step_slug', u.s, 'task_index', u.i)
+                       from unnest(v_r, v_s, v_i) with ordinality as u(r, s, i, n)
+                      order by u.n),
+               v_delay) as id
+       order by id);
+    insert into pgflow.step_tasks (flow_slug, run_id, step_slug, task_index, message_id)
+    select v_flow, u.r, u.s, u.i, u.id
+      from unnest(v_r, v_s, v_i, v_ids) as u(r, s, i, id);
+  end loop;
+end;
+$$;
+
+-- _cascade( run_ids, flow_slugs, done_runs, done_steps )
+-- Drives runs forward, any number at once (runs of the flows flow_slugs):
+-- after steps completed (step done_steps[i] of run done_runs[i]), or, with no
+-- steps, after the runs started or resumed. It settles the completed steps, skips the ready steps
+-- whose condition is not met (_apply_conditions, for flows with conditions),
+-- queues the steps that became ready, completes at once the maps over empty
+-- arrays (which may make more steps ready: hence the loop), and completes the
+-- runs with nothing left. Each stage is one statement for all the runs, so a
+-- batch of tasks (complete_tasks) or of runs (start_flows) pays it once. A run
+-- that fails on the way (a map over no array, an unmet 'fail' condition) is
+-- driven no further. The caller holds the runs' locks.
+--
+-- Plans. The hot path's queries take arrays (run_id = any($1), unnest($1)).
+-- For those, PostgreSQL's plan cache keeps choosing a new custom plan on every
+-- call (planning then costs more than running), and a generic plan made while
+-- the tables were small looks runs up by status, or scans them, long after
+-- they have grown. So the entry points (start_flow, start_flows, start_tasks,
+-- complete_task, complete_tasks, fail_task, resume_run) run with
+-- plan_cache_mode = force_generic_plan and enable_seqscan = off: every query
+-- here finds its few rows through the primary keys and indexes it names.
+create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_runs       uuid[] := _cascade.run_ids;     -- every run driven (and not failed)
+  v_active     uuid[] := _cascade.run_ids;     -- the runs this round looks at
+  v_done_runs  uuid[] := _cascade.done_runs;
+  v_done_steps text[] := _cascade.done_steps;
+  v_failed     uuid[];
+  v_run        record;
+  v_conditions text[] := array(select f from unnest(_cascade.flow_slugs) as f
+                                where exists (select from pgflow.steps as s
+                                               where s.flow_slug = f
+                                                 and (s.run_if is not null or s.run_unless is not null)));
+begin
+  loop
+    if cardinality(v_done_runs) > 0 then
+      v_failed := pgflow._settle_completed_steps(v_done_runs, v_done_steps);
+      if cardinality(v_failed) > 0 then
+        v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
+        v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
+      end if;
+    end if;
+
+    -- Conditions are tested before anything ready is queued (or, for an
+    -- empty map, completed); an unmet 'fail' condition fails the run. Flows
+    -- without conditions (most) skip this.
+    if cardinality(v_conditions) > 0 then
+      for v_run in
+        select r.run_id, r.flow_slug
+          from unnest(v_active) as u(id)
+          join pgflow.runs as r on r.run_id = u.id
+         where r.flow_slug = any(v_conditions)
+         order by r.run_id
+      loop
+        if not pgflow._apply_conditions(v_run.run_id, v_run.flow_slug) then
+          v_runs   := array_remove(v_runs, v_run.run_id);
+          v_active := array_remove(v_active, v_run.run_id);
+        end if;
+      end loop;
+    end if;
+
+    perform pgflow._queue_ready_steps(v_active);
+
+    with empty as (
+      update pgflow.step_states as ss
+         set status = 'completed', started_at = now(), completed_at = now(),
+             remaining_tasks = 0, output = '[]'::jsonb
+       where ss.run_id = any(v_active)
+         and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks = 0
+      returning ss.run_id, ss.step_slug
+    )
+    select array_agg(e.run_id), array_agg(e.step_slug) into v_done_runs, v_done_steps from empty as e;
+
+    exit when v_done_runs is null;
+    v_active := array(select distinct r from unnest(v_done_runs) as r);
+  end loop;
+
+  perform pgflow._complete_runs_if_done(v_runs);
+end;
+$$;
+
+-- _start_runs( flow_slug, inputs, run_ids )
+-- What start_flow and start_flows share: starts one run of the flow per
+-- input (inputs[i], with run id run_ids[i], a new one where that is null),
+-- all in one go: the runs, one step_state per step of each, their run:started
+-- events, and one cascade for all of them, which queues every root step with
+-- one send_batch. Returns the runs in the order of their inputs. One bad input
+-- and no run starts.
+create function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[])
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_ids        uuid[];
+  v_step_count integer;
+  v_root_map   text;
+  v_bad        record;
+  v_inserted   integer;
+begin
+  if _start_runs.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Name the flow to start.';
+  end if;
+
+  -- Waits for an add_step in progress, so the runs see the flow's final steps.
+  perform from pgflow.flows as f where f.flow_slug = _start_runs.flow_slug for key share;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', _start_runs.flow_slug),
+      hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
+  end if;
+
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
+    into v_step_count, v_root_map
+    from pgflow.steps as s
+   where s.flow_slug = _start_runs.flow_slug;
+  if v_step_count = 0 then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('flow "%s" has no steps', _start_runs.flow_slug),
+      hint    = 'Add steps with pgflow.add_step() before starting it.';
+  end if;
+  if v_root_map is not null then
+    select u.n, jsonb_typeof(u.input) as type into v_bad
+      from unnest(_start_runs.inputs) with ordinality as u(input, n)
+     where jsonb_typeof(u.input) <> 'array'
+     order by u.n
+     limit 1;
+    if found then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('input of flow "%s" must be an array: step "%s" maps over it, got %s',
+                         _start_runs.flow_slug, v_root_map, v_bad.type),
+        hint    = 'Start the run with a JSON array; each element becomes one task of the map step.';
+    end if;
+  end if;
+
+  v_ids := array(select coalesce(u.id, gen_random_uuid())
+                   from unnest(_start_runs.inputs, _start_runs.run_ids) with ordinality as u(input, id, n)
+                  order by u.n);
+
+  insert into pgflow.runs (run_id, flow_slug, input, remaining_steps)
+  select u.id, _start_runs.flow_slug, u.input, v_step_count
+    from unnest(v_ids, _start_runs.inputs) as u(id, input)
+  on conflict do nothing;
+  get diagnostics v_inserted = row_count;
+  if v_inserted < cardinality(v_ids) then
+    raise exception using
+      errcode = 'unique_violation',
+      -- only start_flow names a run id, one at a time
+      message = format('run "%s" already exists', v_ids[1]),
+      hint    = 'Each run needs its own run_id; leave it out to get a new one.';
+  end if;
+
+  insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks)
+  select s.flow_slug, u.id, s.step_slug, s.deps_count,
+         case when s.step_type = 'single' then 1
+              when s.deps_count = 0 then jsonb_array_length(u.input) end
+    from unnest(v_ids, _start_runs.inputs) as u(id, input)
+   cross join pgflow.steps as s
+   where s.flow_slug = _start_runs.flow_slug;
+
+  perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
+            jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count))
+     from unnest(v_ids) with ordinality as u(id, n)
+    order by u.n;
+
+  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null);
+
+  return query
+  select r.*
+    from unnest(v_ids) with ordinality as u(id, n)
+    join pgflow.runs as r on r.run_id = u.id
+   order by u.n;
+end;
+$$;
+
+-- start_flow( flow_slug, input, run_id )
+-- Starts a run: the run row, one step_state per step, and tasks for every step
+-- whose dependencies are met (root steps). run_id may be chosen by the caller
+-- (an idempotency key of sorts); a run_id that exists already is an error.
+create or replace function pgflow.start_flow(flow_slug text, input jsonb, run_id uuid default null)
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+as $$
+begin
+  if start_flow.input is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('input of a run of flow "%s" must not be null', start_flow.flow_slug),
+      hint    = 'Pass a JSON value: ''{}'' for no input, ''null''::jsonb for JSON null.';
+  end if;
+  return query select * from pgflow._start_runs(start_flow.flow_slug, array[start_flow.input], array[start_flow.run_id]);
+end;
+$$;
+
+comment on function pgflow.start_flow(text, jsonb, uuid) is
+  'starts a run of a flow with the given input and queues its root steps';
+
+-- start_flows( flow_slug, inputs )
+-- start_flow for many runs of one flow in one transaction: inputs is a JSON
+-- array, one element per run (each the run's input, as start_flow takes it).
+-- Returns the runs in the order of their inputs. All or nothing: one bad input
+-- (say, no array for a flow whose root step maps) and no run starts. For
+-- callers that start runs in bulk (an import, a fan-out from a schedule): one
+-- commit for all of them.
+create or replace function pgflow.start_flows(flow_slug text, inputs jsonb)
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+as $$
+begin
+  if start_flows.inputs is null or jsonb_typeof(start_flows.inputs) <> 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('inputs of runs of flow "%s" must be a JSON array, got %s',
+                       coalesce(start_flows.flow_slug, 'NULL'), coalesce(jsonb_typeof(start_flows.inputs), 'NULL')),
+      hint    = 'Pass one element per run: ''[{"id": 1}, {"id": 2}]'' starts two runs.';
+  end if;
+  return query
+  select * from pgflow._start_runs(start_flows.flow_slug,
+                                   array(select e.value from jsonb_array_elements(start_flows.inputs) with ordinality as e (value, n)
+                                          order by e.n),
+                                   array[]::uuid[]);
+end;
+$$;
+
+comment on function pgflow.start_flows(text, jsonb) is
+  'starts one run of the flow per element of a JSON array of inputs, in one transaction';
+
+-- resume_run( run_id )
+-- Resumes a paused run: it is started again, the messages that start_tasks
+-- held while it was paused become visible now, and the steps that became
+-- ready meanwhile are queued (as after a completion). Returns the run.
+-- Resuming a started run changes nothing; a finished or cancelled run cannot
+-- be resumed (object_not_in_prerequisite_state). Sends run:resumed (with
+-- status started), then the events of what it queues.
+create or replace function pgflow.resume_run(run_id uuid)
+returns pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+begin
+  if resume_run.run_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id must not be null',
+      hint    = 'Pass the id of the run to resume (pgflow.runs.run_id).';
+  end if;
+  v_run := pgflow._lock_run(resume_run.run_id);
+  if v_run.status = 'started' then
+    return v_run;
+  end if;
+  if v_run.status <> 'paused' then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('run "%s" is %s and cannot be resumed', resume_run.run_id, v_run.status),
+      hint    = 'Only a paused run can be resumed.';
+  end if;
+
+  update pgflow.runs as r
+     set status = 'started', paused_at = null
+   where r.run_id = resume_run.run_id;
+
+  -- start_tasks held these messages with visibility 'infinity'.
+  execute format('update pgmq.%I as q set vt = clock_timestamp() where q.vt = ''infinity'' and q.msg_id = any($1)',
+                 'q_' || lower(v_run.flow_slug))
+    using array(select t.message_id
+                  from pgflow.step_tasks as t
+                 where t.run_id = resume_run.run_id and t.status in ('queued', 'started')
+                   and t.message_id is not null);
+
+  perform pgflow._emit_event(v_run.flow_slug, v_run.run_id, 'run:resumed',
+    jsonb_build_object('status', 'started', 'resumed_at', now()));
+
+  perform pgflow._cascade(array[resume_run.run_id], array[v_run.flow_slug], null, null);
+
+  select * into v_run from pgflow.runs as r where r.run_id = resume_run.run_id;
+  return v_run;
+end;
+$$;
+
+comment on function pgflow.resume_run(uuid) is
+  'resumes a paused run: held messages become visible and the steps that became ready are queued';
+
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (fail_task), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. Messages of cancelled tasks (a worker read
+-- them just before cancel_run) are archived. Messages of a paused run's
+-- queued tasks (and started ones whose lease ran out) are held: their
+-- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index. A skipped dependency has no key.
+create or replace function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+  v_expired record;
+begin
+  perform pgflow._authorize_worker(start_tasks.flow_slug);
+  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug, msg_ids and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', start_tasks.flow_slug),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+
+  -- Leases that ran out on the last attempt: fail those tasks (locking their
+  -- runs first, as complete_task does) before starting anything.
+  for v_expired in
+    select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and t.status = 'started'
+       and r.status = 'started' -- cancel: a paused run's expired task is held, not failed
+       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+       and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
+  loop
+    perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
+      format('timed out: no result within %s seconds, after %s attempts', v_expired.timeout + 2,
+             v_expired.attempts_count));
+  end loop;
+
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  with candidates as (
+    select t.run_id, t.step_slug, t.task_index
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and r.status = 'started'
+       and (t.status = 'queued'
+            or (t.status = 'started'
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       for update of t skip locked
+  ), started as (
+    update pgflow.step_tasks as t
+       set status = 'started',
+           attempts_count = t.attempts_count + 1,
+           started_at = now(),
+           last_worker_id = start_tasks.worker_id
+      from candidates as c, pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+     where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+       and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+       and f.flow_slug = t.flow_slug
+       and r.run_id = t.run_id
+    returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+              coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
+  )
+  select array_agg(row(
+           start_tasks.flow_slug, st.run_id, st.step_slug,
+           case
+             when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+             when st.step_type = 'map' then
+               (select dep.output -> st.task_index
+                  from pgflow.deps as d
+                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                 where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+             else jsonb_build_object('run', st.run_input)
+                  || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                 from pgflow.deps as d
+                                 join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                  and dep.status = 'completed'),
+                              '{}'::jsonb)
+           end,
+           st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+         order by st.message_id)
+    into v_tasks
+    from started as st;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  -- Messages that started no task (the common case is none: nothing to do).
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status = 'cancelled');
+    if cardinality(v_ids) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_ids);
+    end if;
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                     join pgflow.runs as r on r.run_id = t.run_id
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status in ('queued', 'started')
+                      and r.status = 'paused'
+                      and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+    if cardinality(v_ids) > 0 then
+      execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                     'q_' || lower(start_tasks.flow_slug))
+        using v_ids;
+    end if;
+
+    -- Messages of no task at all.
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null
+                          and not exists (select from pgflow.step_tasks as t
+                                           where t.flow_slug = start_tasks.flow_slug and t.message_id = m));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
+
+-- _complete_tasks( run_ids, step_slugs, task_indexes, outputs )
+-- What complete_task and complete_tasks do once their caller has locked the
+-- runs (each exists) and is authorized: task i is task task_indexes[i] of
+-- step step_slugs[i] of run run_ids[i], with output outputs[i]. Records the
+-- outputs of the started tasks of running (or paused) runs and archives
+-- their messages, one call per flow. A step whose last task completed
+-- completes (a map's output is the array of its tasks' outputs in task_index
+-- order), and one cascade drives all their runs on. A task listed twice
+-- completes once, with its first output. Returns the completed tasks; a task
+-- that is not started, or whose run is not running, is left as it is. An
+-- unknown step or task is an error.
+create function pgflow._complete_tasks(run_ids uuid[], step_slugs text[], task_indexes integer[], outputs jsonb[])
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_completed  pgflow.step_tasks[];
+  v_missing    record;
+  v_flow       text;
+  v_ids        bigint[];
+  v_done_runs  uuid[];
+  v_done_steps text[];
+begin
+  with batch as (
+    select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
+      from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
+                  _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
+     order by u.r, u.s, u.i, u.n
+  ), completed as (
+    update pgflow.step_tasks as t
+       set status = 'completed', completed_at = now(), output = b.o
+      from batch as b, pgflow.runs as r
+     where t.run_id = b.r and t.step_slug = b.s and t.task_index = b.i
+       and t.status = 'started'
+       and r.run_id = b.r
+       -- started or paused (cancel: in-flight work of a paused run is kept),
+       -- written so that no plan looks runs up by status rather than by run_id
+       and r.status not in ('completed', 'failed', 'cancelled')
+    returning t.*
+  )
+  select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index)
+    into v_completed
+    from completed as c;
+
+  -- Tasks left as they are: fine when they exist (a late or repeated call).
+  if coalesce(cardinality(v_completed), 0) < cardinality(_complete_tasks.run_ids) then
+    for v_missing in
+      select u.r, r.flow_slug, u.s, u.i
+        from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes)
+             with ordinality as u(r, s, i, n)
+        join pgflow.runs as r on r.run_id = u.r
+       where not exists (select from unnest(v_completed) as c
+                          where c.run_id = u.r and c.step_slug = u.s and c.task_index = u.i)
+       order by u.r, u.n
+    loop
+      perform pgflow._assert_task_exists(v_missing.r, v_missing.flow_slug, v_missing.s, v_missing.i);
+    end loop;
+    if v_completed is null then
+      return;
+    end if;
+  end if;
+
+  -- Their messages, one call per flow.
+  for v_flow, v_ids in
+    select c.flow_slug, array_agg(c.message_id order by c.message_id)
+      from unnest(v_completed) as c
+     where c.message_id is not null
+     group by c.flow_slug
+     order by c.flow_slug
+  loop
+    perform pgmq.archive(v_flow, v_ids);
+  end loop;
+
+  -- Their steps: a step whose last task completed completes.
+  with counts as (
+    select c.run_id, c.step_slug, count(*)::integer as n, (array_agg(c.output))[1] as output
+      from unnest(v_completed) as c
+     group by c.run_id, c.step_slug
+  ), steps_done as (
+    update pgflow.step_states as ss
+       set remaining_tasks = ss.remaining_tasks - k.n,
+           status          = case when ss.remaining_tasks = k.n then 'completed' else ss.status end,
+           completed_at    = case when ss.remaining_tasks = k.n then now() end,
+           output          = case
+                               when ss.remaining_tasks > k.n then null
+                               when s.step_type = 'map' then
+                                 (select jsonb_agg(t.output order by t.task_index)
+                                    from pgflow.step_tasks as t
+                                   where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
+                               else k.output
+                             end
+      from counts as k, pgflow.steps as s
+     where ss.run_id = k.run_id and ss.step_slug = k.step_slug
+       and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+    returning ss.run_id, ss.step_slug, ss.status
+  )
+  select array_agg(d.run_id order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
+         array_agg(d.step_slug order by d.run_id, d.step_slug) filter (where d.status = 'completed')
+    into v_done_runs, v_done_steps
+    from steps_done as d;
+
+  if v_done_runs is not null then
+    perform pgflow._cascade(array(select distinct r from unnest(v_done_runs) as r order by r),
+                            array(select distinct c.flow_slug from unnest(v_completed) as c),
+                            v_done_runs, v_done_steps);
+  end if;
+
+  return query select * from unnest(v_completed);
+end;
+$$;
+
+-- complete_task( run_id, step_slug, task_index, output )
+-- Records a started task's output and archives its message. The last task of
+-- a step completes the step (a map's output is the array of its tasks'
+-- outputs in task_index order) and cascades: dependents become ready and are
+-- queued, and the run completes when no step remains.
+--
+-- Only a started task of a running (or paused) run is completed. Otherwise
+-- (the task is queued, completed, failed or cancelled already, or the run
+-- has finished or was cancelled) nothing
+-- changes and no row is returned: a late or repeated call is harmless.
+-- An unknown run, step or task is an error.
+create or replace function pgflow.complete_task(run_id uuid, step_slug text, task_index integer, output jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+as $$
+declare
+  v_run pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
+begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
+  if complete_task.output is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('output of task %s of step "%s" must not be null',
+                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
+      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
+  end if;
+  return query select * from pgflow._complete_tasks(array[complete_task.run_id], array[complete_task.step_slug],
+                                                     array[complete_task.task_index], array[complete_task.output]);
+end;
+$$;
+
+comment on function pgflow.complete_task(uuid, text, integer, jsonb) is
+  'completes a started task with its output and cascades to dependent steps and the run';
+
+-- complete_tasks( tasks )
+-- complete_task for many tasks in one transaction: tasks is a JSON array of
+--   {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n>, "output": <json>}
+-- (task_index defaults to 0). A worker that ran a batch of tasks reports them
+-- in one call: one commit instead of one per task. The runs are locked first,
+-- in run_id order, so that batches racing over the same runs cannot deadlock;
+-- then each task completes exactly as complete_task does, the completed tasks'
+-- messages are archived with one call per flow, and the completed tasks are
+-- returned. A task that complete_task would ignore (not started, or
+-- its run finished) is ignored here too; an unknown run, step or task is an
+-- error and nothing of the batch is kept.
+create or replace function pgflow.complete_tasks(tasks jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+as $$
+declare
+  v_bad record;
+begin
+  if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('tasks must be a JSON array, got %s', coalesce(jsonb_typeof(complete_tasks.tasks), 'NULL')),
+      hint    = 'Pass [{"run_id": "…", "step_slug": "…", "task_index": 0, "output": {…}}, …].';
+  end if;
+
+  select e.n, left(e.t::text, 200) as t into v_bad
+    from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)
+   where jsonb_typeof(e.t) <> 'object'
+      or jsonb_typeof(e.t -> 'run_id') is distinct from 'string'
+      or (e.t ->> 'run_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
+      or jsonb_typeof(e.t -> 'step_slug') is distinct from 'string'
+      or (e.t ? 'task_index' and (jsonb_typeof(e.t -> 'task_index') <> 'number'
+                                  or (e.t ->> 'task_index') !~ '^[0-9]{1,9}$'))
+      or not e.t ? 'output'
+   order by e.n
+   limit 1;
+  if found then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('task %s of the batch is malformed: %s', v_bad.n, v_bad.t),
+      hint    = 'Each task is {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n >= 0>, "output": <json>}.';
+  end if;
+
+  -- The caller may work every flow of the batch (complete_task checks again),
+  -- before it locks anything.
+  perform pgflow._authorize_worker(f.flow_slug)
+     from (select distinct r.flow_slug from pgflow.runs as r
+            where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)) as f;
+
+  -- Every run of the batch locked up front, in one order (see _lock_run).
+  perform from pgflow.runs as r
+   where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)
+   order by r.run_id
+     for no key update;
+  -- An unknown run: the error _lock_run gives.
+  perform pgflow._lock_run(u.run_id)
+     from (select (e ->> 'run_id')::uuid as run_id from jsonb_array_elements(complete_tasks.tasks) as e) as u
+    where not exists (select from pgflow.runs as r where r.run_id = u.run_id)
+    order by u.run_id
+    limit 1;
+
+  return query
+  select c.*
+    from (select array_agg((e.t ->> 'run_id')::uuid order by e.n) as r,
+                 array_agg(e.t ->> 'step_slug' order by e.n) as s,
+                 array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n) as i,
+                 array_agg(e.t -> 'output' order by e.n) as o
+            from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)) as b
+   cross join lateral pgflow._complete_tasks(b.r, b.s, b.i, b.o) as c
+   where b.r is not null;
+end;
+$$;
+
+comment on function pgflow.complete_tasks(jsonb) is
+  'completes a batch of started tasks in one transaction, locking their runs in a fixed order';
+
+-- fail_task( run_id, step_slug, task_index, error_message )
+-- Records a started task's failure. While attempts remain (attempts_count <
+-- max_attempts) the task is queued again and its message delayed by
+-- calculate_retry_delay(base_delay, attempts_count - 1): base_delay, then
+-- twice that, and so on. Otherwise the task, its step and the run fail, and
+-- the run's other queued work is archived.
+--
+-- Like complete_task, it changes nothing and returns no row unless the task
+-- is started and the run is running (or paused: a retry of a paused run is
+-- queued, and start_tasks holds it until resume_run); an unknown run, step or
+-- task is an error.
+create or replace function pgflow.fail_task(run_id uuid, step_slug text, task_index integer, error_message text)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+as $$
+declare
+  v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);
+  v_task         pgflow.step_tasks%rowtype;
+  v_max_attempts integer;
+  v_base_delay   integer;
+begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
+  select coalesce(s.opt_max_attempts, f.opt_max_attempts), coalesce(s.opt_base_delay, f.opt_base_delay)
+    into v_max_attempts, v_base_delay
+    from pgflow.steps as s
+    join pgflow.flows as f on f.flow_slug = s.flow_slug
+   where s.flow_slug = v_run.flow_slug and s.step_slug = fail_task.step_slug;
+
+  update pgflow.step_tasks as t
+     set status        = case when t.attempts_count < v_max_attempts then 'queued' else 'failed' end,
+         started_at    = case when t.attempts_count < v_max_attempts then null else t.started_at end,
+         failed_at     = case when t.attempts_count < v_max_attempts then null else now() end,
+         error_message = fail_task.error_message
+   where t.run_id = fail_task.run_id
+     and t.step_slug = fail_task.step_slug
+     and t.task_index = fail_task.task_index
+     and t.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
+  returning * into v_task;
+  if not found then
+    perform pgflow._assert_task_exists(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.task_index);
+    return;
+  end if;
+
+  if v_task.status = 'queued' then
+    perform pgmq.set_vt(v_run.flow_slug, v_task.message_id,
+                        pgflow.calculate_retry_delay(v_base_delay, v_task.attempts_count - 1));
+    return next v_task;
+    return;
+  end if;
+
+  update pgflow.step_states as ss
+     set status = 'failed', failed_at = now(), error_message = fail_task.error_message
+   where ss.run_id = fail_task.run_id and ss.step_slug = fail_task.step_slug;
+  perform pgflow._emit_event(v_run.flow_slug, fail_task.run_id, 'step:failed',
+    jsonb_build_object('step_slug', fail_task.step_slug, 'status', 'failed', 'failed_at', now(),
+                       'error_message', fail_task.error_message));
+  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
+  perform pgflow._fail_run(fail_task.run_id, v_run.flow_slug, fail_task.error_message);
+
+  return next v_task;
+end;
+$$;
+
+comment on function pgflow.fail_task(uuid, text, integer, text) is
+  'fails a started task: queued again with exponential backoff while attempts remain, else fails step and run';
+
+revoke all on function pgflow._complete_runs_if_done(uuid[]) from public;
+revoke all on function pgflow._settle_completed_steps(uuid[], text[]) from public;
+revoke all on function pgflow._queue_ready_steps(uuid[]) from public;
+revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[]) from public;
+revoke all on function pgflow._start_runs(text, jsonb[], uuid[]) from public;
+revoke all on function pgflow._complete_tasks(uuid[], text[], integer[], jsonb[]) from public;
+alter function pgflow.start_flow(text, jsonb, uuid) security definer;
+alter function pgflow.start_flows(text, jsonb) security definer;
+alter function pgflow.start_tasks(text, bigint[], uuid) security definer;
+alter function pgflow.complete_task(uuid, text, integer, jsonb) security definer;
+alter function pgflow.complete_tasks(jsonb) security definer;
+alter function pgflow.fail_task(uuid, text, integer, text) security definer;
+alter function pgflow.resume_run(uuid) security definer;

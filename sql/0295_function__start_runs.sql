@@ -1,0 +1,101 @@
+
+-- _start_runs( flow_slug, inputs, run_ids )
+-- What start_flow and start_flows share: starts one run of the flow per
+-- input (inputs[i], with run id run_ids[i], a new one where that is null),
+-- all in one go: the runs, one step_state per step of each, their run:started
+-- events, and one cascade for all of them, which queues every root step with
+-- one send_batch. Returns the runs in the order of their inputs. One bad input
+-- and no run starts.
+create function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[])
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_ids        uuid[];
+  v_step_count integer;
+  v_root_map   text;
+  v_bad        record;
+  v_inserted   integer;
+begin
+  if _start_runs.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Name the flow to start.';
+  end if;
+
+  -- Waits for an add_step in progress, so the runs see the flow's final steps.
+  perform from pgflow.flows as f where f.flow_slug = _start_runs.flow_slug for key share;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', _start_runs.flow_slug),
+      hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
+  end if;
+
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
+    into v_step_count, v_root_map
+    from pgflow.steps as s
+   where s.flow_slug = _start_runs.flow_slug;
+  if v_step_count = 0 then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('flow "%s" has no steps', _start_runs.flow_slug),
+      hint    = 'Add steps with pgflow.add_step() before starting it.';
+  end if;
+  if v_root_map is not null then
+    select u.n, jsonb_typeof(u.input) as type into v_bad
+      from unnest(_start_runs.inputs) with ordinality as u(input, n)
+     where jsonb_typeof(u.input) <> 'array'
+     order by u.n
+     limit 1;
+    if found then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('input of flow "%s" must be an array: step "%s" maps over it, got %s',
+                         _start_runs.flow_slug, v_root_map, v_bad.type),
+        hint    = 'Start the run with a JSON array; each element becomes one task of the map step.';
+    end if;
+  end if;
+
+  v_ids := array(select coalesce(u.id, gen_random_uuid())
+                   from unnest(_start_runs.inputs, _start_runs.run_ids) with ordinality as u(input, id, n)
+                  order by u.n);
+
+  insert into pgflow.runs (run_id, flow_slug, input, remaining_steps)
+  select u.id, _start_runs.flow_slug, u.input, v_step_count
+    from unnest(v_ids, _start_runs.inputs) as u(id, input)
+  on conflict do nothing;
+  get diagnostics v_inserted = row_count;
+  if v_inserted < cardinality(v_ids) then
+    raise exception using
+      errcode = 'unique_violation',
+      -- only start_flow names a run id, one at a time
+      message = format('run "%s" already exists', v_ids[1]),
+      hint    = 'Each run needs its own run_id; leave it out to get a new one.';
+  end if;
+
+  insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks)
+  select s.flow_slug, u.id, s.step_slug, s.deps_count,
+         case when s.step_type = 'single' then 1
+              when s.deps_count = 0 then jsonb_array_length(u.input) end
+    from unnest(v_ids, _start_runs.inputs) as u(id, input)
+   cross join pgflow.steps as s
+   where s.flow_slug = _start_runs.flow_slug;
+
+  perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
+            jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count))
+     from unnest(v_ids) with ordinality as u(id, n)
+    order by u.n;
+
+  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null);
+
+  return query
+  select r.*
+    from unnest(v_ids) with ordinality as u(id, n)
+    join pgflow.runs as r on r.run_id = u.id
+   order by u.n;
+end;
+$$;

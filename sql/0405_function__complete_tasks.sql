@@ -1,0 +1,113 @@
+
+-- _complete_tasks( run_ids, step_slugs, task_indexes, outputs )
+-- What complete_task and complete_tasks do once their caller has locked the
+-- runs (each exists) and is authorized: task i is task task_indexes[i] of
+-- step step_slugs[i] of run run_ids[i], with output outputs[i]. Records the
+-- outputs of the started tasks of running (or paused) runs and archives
+-- their messages, one call per flow. A step whose last task completed
+-- completes (a map's output is the array of its tasks' outputs in task_index
+-- order), and one cascade drives all their runs on. A task listed twice
+-- completes once, with its first output. Returns the completed tasks; a task
+-- that is not started, or whose run is not running, is left as it is. An
+-- unknown step or task is an error.
+create function pgflow._complete_tasks(run_ids uuid[], step_slugs text[], task_indexes integer[], outputs jsonb[])
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_completed  pgflow.step_tasks[];
+  v_missing    record;
+  v_flow       text;
+  v_ids        bigint[];
+  v_done_runs  uuid[];
+  v_done_steps text[];
+begin
+  with batch as (
+    select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
+      from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
+                  _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
+     order by u.r, u.s, u.i, u.n
+  ), completed as (
+    update pgflow.step_tasks as t
+       set status = 'completed', completed_at = now(), output = b.o
+      from batch as b, pgflow.runs as r
+     where t.run_id = b.r and t.step_slug = b.s and t.task_index = b.i
+       and t.status = 'started'
+       and r.run_id = b.r
+       -- started or paused (cancel: in-flight work of a paused run is kept),
+       -- written so that no plan looks runs up by status rather than by run_id
+       and r.status not in ('completed', 'failed', 'cancelled')
+    returning t.*
+  )
+  select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index)
+    into v_completed
+    from completed as c;
+
+  -- Tasks left as they are: fine when they exist (a late or repeated call).
+  if coalesce(cardinality(v_completed), 0) < cardinality(_complete_tasks.run_ids) then
+    for v_missing in
+      select u.r, r.flow_slug, u.s, u.i
+        from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes)
+             with ordinality as u(r, s, i, n)
+        join pgflow.runs as r on r.run_id = u.r
+       where not exists (select from unnest(v_completed) as c
+                          where c.run_id = u.r and c.step_slug = u.s and c.task_index = u.i)
+       order by u.r, u.n
+    loop
+      perform pgflow._assert_task_exists(v_missing.r, v_missing.flow_slug, v_missing.s, v_missing.i);
+    end loop;
+    if v_completed is null then
+      return;
+    end if;
+  end if;
+
+  -- Their messages, one call per flow.
+  for v_flow, v_ids in
+    select c.flow_slug, array_agg(c.message_id order by c.message_id)
+      from unnest(v_completed) as c
+     where c.message_id is not null
+     group by c.flow_slug
+     order by c.flow_slug
+  loop
+    perform pgmq.archive(v_flow, v_ids);
+  end loop;
+
+  -- Their steps: a step whose last task completed completes.
+  with counts as (
+    select c.run_id, c.step_slug, count(*)::integer as n, (array_agg(c.output))[1] as output
+      from unnest(v_completed) as c
+     group by c.run_id, c.step_slug
+  ), steps_done as (
+    update pgflow.step_states as ss
+       set remaining_tasks = ss.remaining_tasks - k.n,
+           status          = case when ss.remaining_tasks = k.n then 'completed' else ss.status end,
+           completed_at    = case when ss.remaining_tasks = k.n then now() end,
+           output          = case
+                               when ss.remaining_tasks > k.n then null
+                               when s.step_type = 'map' then
+                                 (select jsonb_agg(t.output order by t.task_index)
+                                    from pgflow.step_tasks as t
+                                   where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
+                               else k.output
+                             end
+      from counts as k, pgflow.steps as s
+     where ss.run_id = k.run_id and ss.step_slug = k.step_slug
+       and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+    returning ss.run_id, ss.step_slug, ss.status
+  )
+  select array_agg(d.run_id order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
+         array_agg(d.step_slug order by d.run_id, d.step_slug) filter (where d.status = 'completed')
+    into v_done_runs, v_done_steps
+    from steps_done as d;
+
+  if v_done_runs is not null then
+    perform pgflow._cascade(array(select distinct r from unnest(v_done_runs) as r order by r),
+                            array(select distinct c.flow_slug from unnest(v_completed) as c),
+                            v_done_runs, v_done_steps);
+  end if;
+
+  return query select * from unnest(v_completed);
+end;
+$$;
