@@ -10,6 +10,7 @@
 //      BENCH_UPSTREAM_UNAVAILABLE=why  skip upstream, print why
 //      PGBENCH=path                    pgbench binary for L2
 //      BENCH_KEEP_DB=1                 keep bench_ours and bench_upstream afterwards (dropped otherwise)
+//      BENCH_ONLY=w1_c8,w2             run only these workloads (keys as in the JSON), for profiling
 //      BENCH_TIMEOUT_S=120             give up on one workload after this long (counted as an error)
 //      BENCH_REPEAT=3                  repeats of every workload (1 when BENCH_SCALE < 1); the table
 //                                      shows the median, the JSON every repeat. Repeats alternate which
@@ -325,17 +326,26 @@ async function startRuns(sql, flow, n, inputFn) {
   for (let i = 0; i < n; i++) await sql.unsafe(SQL.startFlow, [flow, JSON.stringify(inputFn(i))], P);
 }
 
-// Bytes of the engine's tables plus the flow's queue and archive per completed task.
+// Bytes of the engine's tables plus the flow's queue and archive per completed
+// task, and the bytes of each table (with its TOAST) and each index, largest first.
 async function storagePerTask(sql, flow) {
-  const [r] = await sql.unsafe(`
-    select (select coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
-              from pg_class c join pg_namespace n on n.oid = c.relnamespace
-             where n.nspname = 'pgflow' and c.relkind in ('r', 'p')) as engine_bytes,
-           (coalesce(pg_total_relation_size(to_regclass(format('pgmq.%I', 'q_' || lower($1)))), 0)
-          + coalesce(pg_total_relation_size(to_regclass(format('pgmq.%I', 'a_' || lower($1)))), 0))::bigint as queue_bytes,
-           (select count(*) from pgflow.step_tasks where flow_slug = $1 and status = 'completed')::bigint as tasks`, [flow], P);
-  const engine = Number(r.engine_bytes), queue = Number(r.queue_bytes), tasks = Number(r.tasks);
-  return { engineBytes: engine, queueBytes: queue, completedTasks: tasks, bytesPerTask: tasks ? (engine + queue) / tasks : null };
+  const rels = await sql.unsafe(`
+    select coalesce(i.indexrelid, t.oid)::regclass::text as rel,
+           (case when i.indexrelid is null then pg_table_size(t.oid) else pg_relation_size(i.indexrelid) end)::bigint as bytes
+      from pg_class t join pg_namespace n on n.oid = t.relnamespace
+      left join lateral (select null::oid as indexrelid union all
+                         select x.indexrelid from pg_index x where x.indrelid = t.oid) as i on true
+     where t.relkind in ('r', 'p')
+       and (n.nspname = 'pgflow'
+            or (n.nspname = 'pgmq' and t.relname in ('q_' || lower($1), 'a_' || lower($1))))
+     order by 2 desc, 1`, [flow], P);
+  const [r] = await sql.unsafe(
+    "select count(*)::bigint as tasks from pgflow.step_tasks where flow_slug = $1 and status = 'completed'", [flow], P);
+  const relations = Object.fromEntries(rels.map((x) => [x.rel, Number(x.bytes)]));
+  const queue = rels.filter((x) => x.rel.startsWith('pgmq.')).reduce((a, x) => a + Number(x.bytes), 0);
+  const engine = rels.filter((x) => !x.rel.startsWith('pgmq.')).reduce((a, x) => a + Number(x.bytes), 0);
+  const tasks = Number(r.tasks);
+  return { engineBytes: engine, queueBytes: queue, completedTasks: tasks, bytesPerTask: tasks ? (engine + queue) / tasks : null, relations };
 }
 
 async function serverDeadlocks(sql, db) {
@@ -577,7 +587,9 @@ const plan = [
   ...CFG.w4.concurrency.map((c) => ({ key: `w4_c${c}_batch`, only: 'ours', fn: (e, s, k, r) => w4(e, s, k, c, r, { batch: 25 }) })),
   { key: 'w5', only: 'ours', fn: w5 },
 ];
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 for (const step of plan) {
+  if (only && !only.includes(step.key)) continue;
   results.workloads[step.key] = {};
   for (const eng of engines) {
     const st = state[eng.name];
