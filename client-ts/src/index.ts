@@ -26,6 +26,7 @@ export {
   RunFailedError,
   RunTimeoutError,
   startFlow,
+  startFlows,
   watchRun,
 } from './client/client.js';
 export type { RunHandle } from './client/client.js';

@@ -1,6 +1,7 @@
 // FlowInput, StepInput, StepOutput, FlowOutput.
 import { expectError, expectType } from 'tsd';
-import { Flow, type FlowInput, type FlowOutput, type StepInput, type StepOutput } from '../dist/index.js';
+import type { Sql } from 'postgres';
+import { Flow, startFlows, type FlowInput, type FlowOutput, type StepInput, type StepOutput } from '../dist/index.js';
 
 const scrape = new Flow<{ url: string }>({ slug: 'scrape' })
   .step({ slug: 'fetch' }, async (input) => ({ html: input.run.url }))
@@ -43,3 +44,9 @@ expectError({} as StepInput<typeof scrape, 'nope'>);
 const base = new Flow<string>({ slug: 'base' });
 base.step({ slug: 'a' }, () => 1);
 expectType<{}>({} as FlowOutput<typeof base>);
+
+// startFlows: inputs typed by the flow, run ids back.
+declare const bulkSql: Sql;
+const bulk = new Flow<{ n: number }>({ slug: 'bulk' }).step({ slug: 'a' }, (i) => i.run.n);
+expectType<Promise<string[]>>(startFlows(bulkSql, bulk, [{ n: 1 }, { n: 2 }]));
+expectError(startFlows(bulkSql, bulk, [{ n: 'one' }]));

@@ -19,6 +19,7 @@ it('exports exactly the public runtime API', () => {
     'registerFlow',
     'resumeRun',
     'startFlow',
+    'startFlows',
     'startWorker',
     'watchRun',
   ]);
@@ -64,6 +65,7 @@ it('exports exactly the public types', () => {
     'registerFlow',
     'resumeRun',
     'startFlow',
+    'startFlows',
     'startWorker',
     'watchRun',
   ]);
