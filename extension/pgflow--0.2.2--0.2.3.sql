@@ -6,7 +6,7 @@
 -- all runs of a call the same way. The per-run helpers (_complete_task,
 -- _complete_run_if_done and the single-run _cascade, _settle_completed_steps,
 -- _queue_ready_steps) give way to their set-based forms. The entry points run
--- with plan_cache_mode = force_generic_plan and enable_seqscan = off (see
+-- with generic plans, index scans and nested loops only (see
 -- _cascade). create or replace resets SECURITY DEFINER, so it is set again below.
 
 drop function pgflow._cascade(uuid, text, text[]);
@@ -235,11 +235,12 @@ $$;
 -- Plans. The hot path's queries take arrays (run_id = any($1), unnest($1)).
 -- For those, PostgreSQL's plan cache keeps choosing a new custom plan on every
 -- call (planning then costs more than running), and a generic plan made while
--- the tables were small looks runs up by status, or scans them, long after
--- they have grown. So the entry points (start_flow, start_flows, start_tasks,
--- complete_task, complete_tasks, fail_task, resume_run) run with
--- plan_cache_mode = force_generic_plan and enable_seqscan = off: every query
--- here finds its few rows through the primary keys and indexes it names.
+-- the tables were small scans them, hash-joins them or looks runs up by status
+-- long after they have grown. So the entry points (start_flow, start_flows,
+-- start_tasks, complete_task, complete_tasks, fail_task, resume_run) run with
+-- plan_cache_mode = force_generic_plan, and enable_seqscan, enable_hashjoin
+-- and enable_mergejoin off: every query here finds its few rows by key,
+-- through nested loops over the primary keys and the indexes it names.
 create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[])
 returns void
 language plpgsql
@@ -417,6 +418,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 begin
   if start_flow.input is null then
@@ -446,6 +449,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 begin
   if start_flows.inputs is null or jsonb_typeof(start_flows.inputs) <> 'array' then
@@ -480,6 +485,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
   v_run pgflow.runs%rowtype;
@@ -557,6 +564,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
   v_tasks   pgflow.step_task_record[];
@@ -842,6 +851,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
   v_run pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
@@ -880,6 +891,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
   v_bad record;
@@ -960,6 +973,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
   v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);

@@ -14,11 +14,12 @@
 -- Plans. The hot path's queries take arrays (run_id = any($1), unnest($1)).
 -- For those, PostgreSQL's plan cache keeps choosing a new custom plan on every
 -- call (planning then costs more than running), and a generic plan made while
--- the tables were small looks runs up by status, or scans them, long after
--- they have grown. So the entry points (start_flow, start_flows, start_tasks,
--- complete_task, complete_tasks, fail_task, resume_run) run with
--- plan_cache_mode = force_generic_plan and enable_seqscan = off: every query
--- here finds its few rows through the primary keys and indexes it names.
+-- the tables were small scans them, hash-joins them or looks runs up by status
+-- long after they have grown. So the entry points (start_flow, start_flows,
+-- start_tasks, complete_task, complete_tasks, fail_task, resume_run) run with
+-- plan_cache_mode = force_generic_plan, and enable_seqscan, enable_hashjoin
+-- and enable_mergejoin off: every query here finds its few rows by key,
+-- through nested loops over the primary keys and the indexes it names.
 create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[])
 returns void
 language plpgsql

@@ -17,6 +17,8 @@ volatile
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
   v_run pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
