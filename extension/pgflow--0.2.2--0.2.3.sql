@@ -60,16 +60,20 @@ begin
 end;
 $$;
 
--- _settle_completed_steps( run_ids, step_slugs )
+-- _settle_completed_steps( run_ids, step_slugs, start_ready )
 -- Everything that follows from steps having just completed, for any number
 -- of runs at once: step run_ids[i]'s step step_slugs[i] completed. Their
 -- events, their runs' remaining_steps, their dependents' remaining_deps, and
 -- the task count of a dependent map (the length of the array it maps over).
--- A dependent map whose dependency did not output an array fails, and with it
--- its run. Returns the runs that failed so (usually none). The caller holds
--- the runs' locks.
-create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[])
-returns uuid[]
+-- With start_ready (the caller knows no condition applies), a dependent that
+-- becomes ready with tasks to run, in a run that is not paused, is marked
+-- started in the same update (one row version less per step than leaving it
+-- to _queue_ready_steps); it comes back in ready_runs/ready_steps, for
+-- _queue_ready_steps to queue its tasks. A dependent map whose dependency did
+-- not output an array fails, and with it its run: failed lists the runs that
+-- failed so (usually none). The caller holds the runs' locks.
+create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
+                                               out failed uuid[], out ready_runs uuid[], out ready_steps text[])
 language plpgsql
 volatile
 set search_path = ''
@@ -78,8 +82,9 @@ declare
   v_any_map boolean;
   v_bad     record;
   v_error   text;
-  v_failed  uuid[] := '{}'::uuid[];
 begin
+  failed := '{}'::uuid[];
+
   perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
             jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed',
                                'completed_at', ss.completed_at, 'output', ss.output))
@@ -94,26 +99,51 @@ begin
            group by u.r) as c
    where r.run_id = c.r;
 
-  -- a map has exactly one dependency: the step whose output it maps over
+  -- A map has exactly one dependency: the step whose output it maps over.
+  -- The step becomes ready when its last dependency completes (remaining_deps
+  -- reaches 0) and has tasks (initial_tasks > 0: 0 is a map over [], null a
+  -- map over no array, both settled by the caller or below).
   with settled as (
     update pgflow.step_states as ss
-       set remaining_deps = ss.remaining_deps - c.n,
-           initial_tasks = case when c.is_map then coalesce(c.length, ss.initial_tasks) else ss.initial_tasks end
-      from (select done.run_id, d.step_slug, count(*)::integer as n,
+       set remaining_deps  = ss.remaining_deps - c.n,
+           initial_tasks   = case when c.is_map then coalesce(c.length, ss.initial_tasks) else ss.initial_tasks end,
+           status          = case when _settle_completed_steps.start_ready and c.run_status = 'started'
+                                       and ss.status = 'created' and ss.remaining_deps = c.n
+                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                                 else ss.initial_tasks end) > 0
+                                  then 'started' else ss.status end,
+           started_at      = case when _settle_completed_steps.start_ready and c.run_status = 'started'
+                                       and ss.status = 'created' and ss.remaining_deps = c.n
+                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                                 else ss.initial_tasks end) > 0
+                                  then now() else ss.started_at end,
+           remaining_tasks = case when _settle_completed_steps.start_ready and c.run_status = 'started'
+                                       and ss.status = 'created' and ss.remaining_deps = c.n
+                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                                 else ss.initial_tasks end) > 0
+                                  then case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                            else ss.initial_tasks end
+                                  else ss.remaining_tasks end
+      from (select done.run_id, d.step_slug, r.status as run_status, count(*)::integer as n,
                    bool_or(s.step_type = 'map') as is_map,
                    max(case when jsonb_typeof(done.output) = 'array' then jsonb_array_length(done.output) end) as length
               from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
               join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+              join pgflow.runs as r on r.run_id = u.r
               join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
               join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
-             group by done.run_id, d.step_slug) as c
+             group by done.run_id, d.step_slug, r.status) as c
      where ss.run_id = c.run_id and ss.step_slug = c.step_slug
-    returning c.is_map
+    returning ss.run_id, ss.step_slug, ss.status, c.is_map
   )
-  select bool_or(st.is_map) into v_any_map from settled as st;
+  select bool_or(st.is_map),
+         array_agg(st.run_id order by st.run_id, st.step_slug) filter (where st.status = 'started'),
+         array_agg(st.step_slug order by st.run_id, st.step_slug) filter (where st.status = 'started')
+    into v_any_map, ready_runs, ready_steps
+    from settled as st;
 
   if not coalesce(v_any_map, false) then
-    return v_failed;
+    return;
   end if;
 
   -- Ready but with no task count: a map whose dependency's output is no array.
@@ -134,19 +164,33 @@ begin
     perform pgflow._emit_event(v_bad.flow_slug, v_bad.run_id, 'step:failed',
       jsonb_build_object('step_slug', v_bad.step_slug, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
     perform pgflow._fail_run(v_bad.run_id, v_bad.flow_slug, v_error);
-    v_failed := v_failed || v_bad.run_id;
+    failed := failed || v_bad.run_id;
   end loop;
-  return v_failed;
+
+  -- A failed run queues nothing: its steps marked started above wait again.
+  if cardinality(failed) > 0 and ready_runs is not null then
+    update pgflow.step_states as ss
+       set status = 'created', started_at = null, remaining_tasks = null
+      from unnest(ready_runs, ready_steps) as u(r, s)
+     where ss.run_id = u.r and ss.step_slug = u.s and u.r = any(failed);
+    select array_agg(u.r order by u.n) filter (where u.r <> all(failed)),
+           array_agg(u.s order by u.n) filter (where u.r <> all(failed))
+      into ready_runs, ready_steps
+      from unnest(ready_runs, ready_steps) with ordinality as u(r, s, n);
+  end if;
 end;
 $$;
 
--- _queue_ready_steps( run_ids )
+-- _queue_ready_steps( run_ids, started_runs, started_steps )
 -- Starts every step of the runs whose dependencies are all met and that has
--- tasks: one task per step (single) or per array element (map), each with its
--- pgmq message, sent after the step's start_delay. One send_batch per flow and
--- distinct delay, however many runs and steps. A paused run queues nothing
--- (resume_run queues what became ready). The caller holds the runs' locks.
-create function pgflow._queue_ready_steps(run_ids uuid[])
+-- tasks, and queues the tasks of those and of the steps the caller marked
+-- started already (step started_steps[i] of run started_runs[i], see
+-- _settle_completed_steps): one task per step (single) or per array element
+-- (map), each with its pgmq message, sent after the step's start_delay. One
+-- send_batch per flow and distinct delay, however many runs and steps. A
+-- paused run queues nothing (resume_run queues what became ready). The caller
+-- holds the runs' locks.
+create function pgflow._queue_ready_steps(run_ids uuid[], started_runs uuid[], started_steps text[])
 returns void
 language plpgsql
 volatile
@@ -173,10 +217,16 @@ begin
        and r.run_id = ss.run_id
        and r.status <> 'paused' -- cancel: pause_run holds new work; resume_run cascades again
     returning ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
+  ), started as (
+    select r.flow_slug, r.run_id, r.step_slug, r.initial_tasks from ready as r
+    union all
+    select ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
+      from unnest(_queue_ready_steps.started_runs, _queue_ready_steps.started_steps) as u(r, s)
+      join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
   )
   select array_agg(r.flow_slug), array_agg(r.run_id), array_agg(r.step_slug), array_agg(r.initial_tasks)
     into v_flows, v_runs, v_steps, v_counts
-    from ready as r;
+    from started as r;
 
   if v_runs is null then
     return;
@@ -248,20 +298,27 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_runs       uuid[] := _cascade.run_ids;     -- every run driven (and not failed)
-  v_active     uuid[] := _cascade.run_ids;     -- the runs this round looks at
-  v_done_runs  uuid[] := _cascade.done_runs;
-  v_done_steps text[] := _cascade.done_steps;
-  v_failed     uuid[];
-  v_run        record;
-  v_conditions text[] := array(select f from unnest(_cascade.flow_slugs) as f
-                                where exists (select from pgflow.steps as s
-                                               where s.flow_slug = f
-                                                 and (s.run_if is not null or s.run_unless is not null)));
+  v_runs        uuid[] := _cascade.run_ids;     -- every run driven (and not failed)
+  v_active      uuid[] := _cascade.run_ids;     -- the runs this round looks at
+  v_done_runs   uuid[] := _cascade.done_runs;
+  v_done_steps  text[] := _cascade.done_steps;
+  v_failed      uuid[];
+  v_ready_runs  uuid[];                         -- steps the settling started
+  v_ready_steps text[];
+  v_run         record;
+  v_conditions  text[] := array(select f from unnest(_cascade.flow_slugs) as f
+                                 where exists (select from pgflow.steps as s
+                                                where s.flow_slug = f
+                                                  and (s.run_if is not null or s.run_unless is not null)));
 begin
   loop
+    v_ready_runs := null;
+    v_ready_steps := null;
     if cardinality(v_done_runs) > 0 then
-      v_failed := pgflow._settle_completed_steps(v_done_runs, v_done_steps);
+      -- Without conditions, the steps made ready are marked started right away.
+      select st.failed, st.ready_runs, st.ready_steps
+        into v_failed, v_ready_runs, v_ready_steps
+        from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
       if cardinality(v_failed) > 0 then
         v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
         v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
@@ -286,7 +343,7 @@ begin
       end loop;
     end if;
 
-    perform pgflow._queue_ready_steps(v_active);
+    perform pgflow._queue_ready_steps(v_active, v_ready_runs, v_ready_steps);
 
     with empty as (
       update pgflow.step_states as ss
@@ -1029,8 +1086,8 @@ comment on function pgflow.fail_task(uuid, text, integer, text) is
   'fails a started task: queued again with exponential backoff while attempts remain, else fails step and run';
 
 revoke all on function pgflow._complete_runs_if_done(uuid[]) from public;
-revoke all on function pgflow._settle_completed_steps(uuid[], text[]) from public;
-revoke all on function pgflow._queue_ready_steps(uuid[]) from public;
+revoke all on function pgflow._settle_completed_steps(uuid[], text[], boolean) from public;
+revoke all on function pgflow._queue_ready_steps(uuid[], uuid[], text[]) from public;
 revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[]) from public;
 revoke all on function pgflow._start_runs(text, jsonb[], uuid[]) from public;
 revoke all on function pgflow._complete_tasks(uuid[], text[], integer[], jsonb[]) from public;

@@ -1,14 +1,18 @@
 
--- _settle_completed_steps( run_ids, step_slugs )
+-- _settle_completed_steps( run_ids, step_slugs, start_ready )
 -- Everything that follows from steps having just completed, for any number
 -- of runs at once: step run_ids[i]'s step step_slugs[i] completed. Their
 -- events, their runs' remaining_steps, their dependents' remaining_deps, and
 -- the task count of a dependent map (the length of the array it maps over).
--- A dependent map whose dependency did not output an array fails, and with it
--- its run. Returns the runs that failed so (usually none). The caller holds
--- the runs' locks.
-create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[])
-returns uuid[]
+-- With start_ready (the caller knows no condition applies), a dependent that
+-- becomes ready with tasks to run, in a run that is not paused, is marked
+-- started in the same update (one row version less per step than leaving it
+-- to _queue_ready_steps); it comes back in ready_runs/ready_steps, for
+-- _queue_ready_steps to queue its tasks. A dependent map whose dependency did
+-- not output an array fails, and with it its run: failed lists the runs that
+-- failed so (usually none). The caller holds the runs' locks.
+create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
+                                               out failed uuid[], out ready_runs uuid[], out ready_steps text[])
 language plpgsql
 volatile
 set search_path = ''
@@ -17,8 +21,9 @@ declare
   v_any_map boolean;
   v_bad     record;
   v_error   text;
-  v_failed  uuid[] := '{}'::uuid[];
 begin
+  failed := '{}'::uuid[];
+
   perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
             jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed',
                                'completed_at', ss.completed_at, 'output', ss.output))
@@ -33,26 +38,51 @@ begin
            group by u.r) as c
    where r.run_id = c.r;
 
-  -- a map has exactly one dependency: the step whose output it maps over
+  -- A map has exactly one dependency: the step whose output it maps over.
+  -- The step becomes ready when its last dependency completes (remaining_deps
+  -- reaches 0) and has tasks (initial_tasks > 0: 0 is a map over [], null a
+  -- map over no array, both settled by the caller or below).
   with settled as (
     update pgflow.step_states as ss
-       set remaining_deps = ss.remaining_deps - c.n,
-           initial_tasks = case when c.is_map then coalesce(c.length, ss.initial_tasks) else ss.initial_tasks end
-      from (select done.run_id, d.step_slug, count(*)::integer as n,
+       set remaining_deps  = ss.remaining_deps - c.n,
+           initial_tasks   = case when c.is_map then coalesce(c.length, ss.initial_tasks) else ss.initial_tasks end,
+           status          = case when _settle_completed_steps.start_ready and c.run_status = 'started'
+                                       and ss.status = 'created' and ss.remaining_deps = c.n
+                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                                 else ss.initial_tasks end) > 0
+                                  then 'started' else ss.status end,
+           started_at      = case when _settle_completed_steps.start_ready and c.run_status = 'started'
+                                       and ss.status = 'created' and ss.remaining_deps = c.n
+                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                                 else ss.initial_tasks end) > 0
+                                  then now() else ss.started_at end,
+           remaining_tasks = case when _settle_completed_steps.start_ready and c.run_status = 'started'
+                                       and ss.status = 'created' and ss.remaining_deps = c.n
+                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                                 else ss.initial_tasks end) > 0
+                                  then case when c.is_map then coalesce(c.length, ss.initial_tasks)
+                                            else ss.initial_tasks end
+                                  else ss.remaining_tasks end
+      from (select done.run_id, d.step_slug, r.status as run_status, count(*)::integer as n,
                    bool_or(s.step_type = 'map') as is_map,
                    max(case when jsonb_typeof(done.output) = 'array' then jsonb_array_length(done.output) end) as length
               from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
               join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+              join pgflow.runs as r on r.run_id = u.r
               join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
               join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
-             group by done.run_id, d.step_slug) as c
+             group by done.run_id, d.step_slug, r.status) as c
      where ss.run_id = c.run_id and ss.step_slug = c.step_slug
-    returning c.is_map
+    returning ss.run_id, ss.step_slug, ss.status, c.is_map
   )
-  select bool_or(st.is_map) into v_any_map from settled as st;
+  select bool_or(st.is_map),
+         array_agg(st.run_id order by st.run_id, st.step_slug) filter (where st.status = 'started'),
+         array_agg(st.step_slug order by st.run_id, st.step_slug) filter (where st.status = 'started')
+    into v_any_map, ready_runs, ready_steps
+    from settled as st;
 
   if not coalesce(v_any_map, false) then
-    return v_failed;
+    return;
   end if;
 
   -- Ready but with no task count: a map whose dependency's output is no array.
@@ -73,8 +103,19 @@ begin
     perform pgflow._emit_event(v_bad.flow_slug, v_bad.run_id, 'step:failed',
       jsonb_build_object('step_slug', v_bad.step_slug, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
     perform pgflow._fail_run(v_bad.run_id, v_bad.flow_slug, v_error);
-    v_failed := v_failed || v_bad.run_id;
+    failed := failed || v_bad.run_id;
   end loop;
-  return v_failed;
+
+  -- A failed run queues nothing: its steps marked started above wait again.
+  if cardinality(failed) > 0 and ready_runs is not null then
+    update pgflow.step_states as ss
+       set status = 'created', started_at = null, remaining_tasks = null
+      from unnest(ready_runs, ready_steps) as u(r, s)
+     where ss.run_id = u.r and ss.step_slug = u.s and u.r = any(failed);
+    select array_agg(u.r order by u.n) filter (where u.r <> all(failed)),
+           array_agg(u.s order by u.n) filter (where u.r <> all(failed))
+      into ready_runs, ready_steps
+      from unnest(ready_runs, ready_steps) with ordinality as u(r, s, n);
+  end if;
 end;
 $$;

@@ -27,20 +27,27 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_runs       uuid[] := _cascade.run_ids;     -- every run driven (and not failed)
-  v_active     uuid[] := _cascade.run_ids;     -- the runs this round looks at
-  v_done_runs  uuid[] := _cascade.done_runs;
-  v_done_steps text[] := _cascade.done_steps;
-  v_failed     uuid[];
-  v_run        record;
-  v_conditions text[] := array(select f from unnest(_cascade.flow_slugs) as f
-                                where exists (select from pgflow.steps as s
-                                               where s.flow_slug = f
-                                                 and (s.run_if is not null or s.run_unless is not null)));
+  v_runs        uuid[] := _cascade.run_ids;     -- every run driven (and not failed)
+  v_active      uuid[] := _cascade.run_ids;     -- the runs this round looks at
+  v_done_runs   uuid[] := _cascade.done_runs;
+  v_done_steps  text[] := _cascade.done_steps;
+  v_failed      uuid[];
+  v_ready_runs  uuid[];                         -- steps the settling started
+  v_ready_steps text[];
+  v_run         record;
+  v_conditions  text[] := array(select f from unnest(_cascade.flow_slugs) as f
+                                 where exists (select from pgflow.steps as s
+                                                where s.flow_slug = f
+                                                  and (s.run_if is not null or s.run_unless is not null)));
 begin
   loop
+    v_ready_runs := null;
+    v_ready_steps := null;
     if cardinality(v_done_runs) > 0 then
-      v_failed := pgflow._settle_completed_steps(v_done_runs, v_done_steps);
+      -- Without conditions, the steps made ready are marked started right away.
+      select st.failed, st.ready_runs, st.ready_steps
+        into v_failed, v_ready_runs, v_ready_steps
+        from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
       if cardinality(v_failed) > 0 then
         v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
         v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
@@ -65,7 +72,7 @@ begin
       end loop;
     end if;
 
-    perform pgflow._queue_ready_steps(v_active);
+    perform pgflow._queue_ready_steps(v_active, v_ready_runs, v_ready_steps);
 
     with empty as (
       update pgflow.step_states as ss
