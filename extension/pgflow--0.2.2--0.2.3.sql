@@ -936,11 +936,12 @@ comment on function pgflow.complete_task(uuid, text, integer, jsonb) is
 -- (task_index defaults to 0). A worker that ran a batch of tasks reports them
 -- in one call: one commit instead of one per task. The runs are locked first,
 -- in run_id order, so that batches racing over the same runs cannot deadlock;
--- then each task completes exactly as complete_task does, the completed tasks'
--- messages are archived with one call per flow, and the completed tasks are
--- returned. A task that complete_task would ignore (not started, or
--- its run finished) is ignored here too; an unknown run, step or task is an
--- error and nothing of the batch is kept.
+-- then the tasks complete together (_complete_tasks: one statement per stage
+-- for the whole batch, one cascade for all its runs), their messages are
+-- archived with one call per flow, and the completed tasks are returned. A
+-- task that complete_task would ignore (not started, or its run finished) is
+-- ignored here too; an unknown run, step or task is an error and nothing of
+-- the batch is kept.
 create or replace function pgflow.complete_tasks(tasks jsonb)
 returns setof pgflow.step_tasks
 language plpgsql
