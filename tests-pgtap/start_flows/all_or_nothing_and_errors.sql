@@ -1,7 +1,7 @@
 -- start_flows errors: a bad inputs argument names what it got; one bad input
 -- fails the call and no run of it stays.
 begin;
-select plan(6);
+select plan(8);
 
 select pgflow.create_flow('sfs_bad');
 select pgflow.add_step('sfs_bad', 'm', step_type => 'map');
@@ -16,6 +16,9 @@ select is((select count(*)::integer from pgflow.runs where flow_slug = 'sfs_bad'
 select throws_ok($$ select pgflow.start_flows('no_such_flow', '[{}]') $$, '42704', 'flow "no_such_flow" does not exist',
   'an unknown flow');
 select throws_ok($$ select pgflow.start_flows(null, '[{}]') $$, '22004', null, 'a null flow slug');
+select throws_ok($$ select pgflow.start_flows('no_such_flow', '[]') $$, '42704', 'flow "no_such_flow" does not exist',
+  'an unknown flow is an error even with no input');
+select is((select count(*)::integer from pgflow.start_flows('sfs_bad', '[]')), 0, 'no input starts no run');
 
 select * from finish();
 rollback;
