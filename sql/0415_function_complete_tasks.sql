@@ -22,7 +22,12 @@ set enable_hashjoin = off
 set enable_mergejoin = off
 as $$
 declare
-  v_bad record;
+  v_bad     record;
+  v_runs    uuid[];
+  v_steps   text[];
+  v_indexes integer[];
+  v_outputs jsonb[];
+  v_locked  integer;
 begin
   if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
     raise exception using
@@ -49,33 +54,33 @@ begin
       hint    = 'Each task is {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n >= 0>, "output": <json>}.';
   end if;
 
-  -- The caller may work every flow of the batch (complete_task checks again),
-  -- before it locks anything.
+  select array_agg((e.t ->> 'run_id')::uuid order by e.n),
+         array_agg(e.t ->> 'step_slug' order by e.n),
+         array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n),
+         array_agg(e.t -> 'output' order by e.n)
+    into v_runs, v_steps, v_indexes, v_outputs
+    from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n);
+  if v_runs is null then
+    return;
+  end if;
+
+  -- The caller may work every flow of the batch, before it locks anything.
   perform pgflow._authorize_worker(f.flow_slug)
-     from (select distinct r.flow_slug from pgflow.runs as r
-            where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)) as f;
+     from (select distinct r.flow_slug from pgflow.runs as r where r.run_id = any(v_runs)) as f;
 
   -- Every run of the batch locked up front, in one order (see _lock_run).
-  perform from pgflow.runs as r
-   where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)
-   order by r.run_id
-     for no key update;
-  -- An unknown run: the error _lock_run gives.
-  perform pgflow._lock_run(u.run_id)
-     from (select (e ->> 'run_id')::uuid as run_id from jsonb_array_elements(complete_tasks.tasks) as e) as u
-    where not exists (select from pgflow.runs as r where r.run_id = u.run_id)
-    order by u.run_id
-    limit 1;
+  select count(*)::integer into v_locked
+    from (select from pgflow.runs as r where r.run_id = any(v_runs) order by r.run_id for no key update) as l;
+  -- Fewer than asked for: an unknown run, with the error _lock_run gives.
+  if v_locked < (select count(distinct u.r) from unnest(v_runs) as u(r)) then
+    perform pgflow._lock_run(u.r)
+       from unnest(v_runs) as u(r)
+      where not exists (select from pgflow.runs as r where r.run_id = u.r)
+      order by u.r
+      limit 1;
+  end if;
 
-  return query
-  select c.*
-    from (select array_agg((e.t ->> 'run_id')::uuid order by e.n) as r,
-                 array_agg(e.t ->> 'step_slug' order by e.n) as s,
-                 array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n) as i,
-                 array_agg(e.t -> 'output' order by e.n) as o
-            from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)) as b
-   cross join lateral pgflow._complete_tasks(b.r, b.s, b.i, b.o) as c
-   where b.r is not null;
+  return query select * from pgflow._complete_tasks(v_runs, v_steps, v_indexes, v_outputs);
 end;
 $$;
 
