@@ -1503,12 +1503,12 @@ $$;
 -- With start_ready (the caller knows no condition applies), a dependent that
 -- becomes ready with tasks to run, in a run that is not paused, is marked
 -- started in the same update (one row version less per step than leaving it
--- to _queue_ready_steps); it comes back in ready_runs/ready_steps, for
--- _queue_ready_steps to queue its tasks. A dependent map whose dependency did
+-- to _queue_ready_steps); it comes back in ready, for _queue_ready_steps to
+-- queue its tasks. A dependent map whose dependency did
 -- not output an array fails, and with it its run: failed lists the runs that
 -- failed so (usually none). The caller holds the runs' locks.
 create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
-                                               out failed uuid[], out ready_runs uuid[], out ready_steps text[])
+                                               out failed uuid[], out ready pgflow.step_states[])
 language plpgsql
 volatile
 set search_path = ''
@@ -1541,40 +1541,34 @@ begin
   with settled as (
     update pgflow.step_states as ss
        set remaining_deps  = ss.remaining_deps - c.n,
-           initial_tasks   = case when c.is_map then coalesce(c.length, ss.initial_tasks) else ss.initial_tasks end,
-           status          = case when _settle_completed_steps.start_ready and c.run_status = 'started'
-                                       and ss.status = 'created' and ss.remaining_deps = c.n
-                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                                 else ss.initial_tasks end) > 0
-                                  then 'started' else ss.status end,
-           started_at      = case when _settle_completed_steps.start_ready and c.run_status = 'started'
-                                       and ss.status = 'created' and ss.remaining_deps = c.n
-                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                                 else ss.initial_tasks end) > 0
-                                  then now() else ss.started_at end,
-           remaining_tasks = case when _settle_completed_steps.start_ready and c.run_status = 'started'
-                                       and ss.status = 'created' and ss.remaining_deps = c.n
-                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                                 else ss.initial_tasks end) > 0
-                                  then case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                            else ss.initial_tasks end
-                                  else ss.remaining_tasks end
-      from (select done.run_id, d.step_slug, r.status as run_status, count(*)::integer as n,
-                   bool_or(s.step_type = 'map') as is_map,
-                   max(case when jsonb_typeof(done.output) = 'array' then jsonb_array_length(done.output) end) as length
-              from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
-              join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
-              join pgflow.runs as r on r.run_id = u.r
-              join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
-              join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
-             group by done.run_id, d.step_slug, r.status) as c
+           initial_tasks   = c.initial_tasks,
+           status          = case when c.start_now then 'started' else ss.status end,
+           started_at      = case when c.start_now then now() else ss.started_at end,
+           remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+      from (select g.*,
+                   _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                     and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+              from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                           count(*)::integer as n,
+                           bool_or(s.step_type = 'map') as is_map,
+                           case when bool_or(s.step_type = 'map')
+                                then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                       then jsonb_array_length(done.output) end),
+                                              dep.initial_tasks)
+                                else dep.initial_tasks end as initial_tasks
+                      from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                      join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+                      join pgflow.runs as r on r.run_id = u.r
+                      join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                      join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                      join pgflow.step_states as dep on dep.run_id = done.run_id and dep.step_slug = d.step_slug
+                     group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+           ) as c
      where ss.run_id = c.run_id and ss.step_slug = c.step_slug
-    returning ss.run_id, ss.step_slug, ss.status, c.is_map
+    returning ss, c.start_now, c.is_map
   )
-  select bool_or(st.is_map),
-         array_agg(st.run_id order by st.run_id, st.step_slug) filter (where st.status = 'started'),
-         array_agg(st.step_slug order by st.run_id, st.step_slug) filter (where st.status = 'started')
-    into v_any_map, ready_runs, ready_steps
+  select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+    into v_any_map, ready
     from settled as st;
 
   if not coalesce(v_any_map, false) then
@@ -1603,15 +1597,13 @@ begin
   end loop;
 
   -- A failed run queues nothing: its steps marked started above wait again.
-  if cardinality(failed) > 0 and ready_runs is not null then
+  if cardinality(failed) > 0 and ready is not null then
     update pgflow.step_states as ss
        set status = 'created', started_at = null, remaining_tasks = null
-      from unnest(ready_runs, ready_steps) as u(r, s)
-     where ss.run_id = u.r and ss.step_slug = u.s and u.r = any(failed);
-    select array_agg(u.r order by u.n) filter (where u.r <> all(failed)),
-           array_agg(u.s order by u.n) filter (where u.r <> all(failed))
-      into ready_runs, ready_steps
-      from unnest(ready_runs, ready_steps) with ordinality as u(r, s, n);
+      from unnest(ready) as u
+     where ss.run_id = u.run_id and ss.step_slug = u.step_slug and u.run_id = any(failed);
+    ready := array(select u from unnest(ready) as u where u.run_id <> all(failed)
+                    order by u.run_id, u.step_slug);
   end if;
 end;
 $$;
@@ -1750,16 +1742,16 @@ begin
 end;
 $$;
 
--- _queue_ready_steps( run_ids, started_runs, started_steps )
+-- _queue_ready_steps( run_ids, started )
 -- Starts every step of the runs whose dependencies are all met and that has
 -- tasks, and queues the tasks of those and of the steps the caller marked
--- started already (step started_steps[i] of run started_runs[i], see
--- _settle_completed_steps): one task per step (single) or per array element
+-- started already (their rows as updated, see _settle_completed_steps): one
+-- task per step (single) or per array element
 -- (map), each with its pgmq message, sent after the step's start_delay. One
 -- send_batch per flow and distinct delay, however many runs and steps. A
 -- paused run queues nothing (resume_run queues what became ready). The caller
 -- holds the runs' locks.
-create function pgflow._queue_ready_steps(run_ids uuid[], started_runs uuid[], started_steps text[])
+create function pgflow._queue_ready_steps(run_ids uuid[], started pgflow.step_states[])
 returns void
 language plpgsql
 volatile
@@ -1786,16 +1778,14 @@ begin
        and r.run_id = ss.run_id
        and r.status <> 'paused' -- cancel: pause_run holds new work; resume_run cascades again
     returning ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
-  ), started as (
+  ), all_started as (
     select r.flow_slug, r.run_id, r.step_slug, r.initial_tasks from ready as r
     union all
-    select ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
-      from unnest(_queue_ready_steps.started_runs, _queue_ready_steps.started_steps) as u(r, s)
-      join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+    select u.flow_slug, u.run_id, u.step_slug, u.initial_tasks from unnest(_queue_ready_steps.started) as u
   )
   select array_agg(r.flow_slug), array_agg(r.run_id), array_agg(r.step_slug), array_agg(r.initial_tasks)
     into v_flows, v_runs, v_steps, v_counts
-    from started as r;
+    from all_started as r;
 
   if v_runs is null then
     return;
@@ -1872,8 +1862,7 @@ declare
   v_done_runs   uuid[] := _cascade.done_runs;
   v_done_steps  text[] := _cascade.done_steps;
   v_failed      uuid[];
-  v_ready_runs  uuid[];                         -- steps the settling started
-  v_ready_steps text[];
+  v_ready       pgflow.step_states[];          -- steps the settling started
   v_run         record;
   v_conditions  text[] := array(select f from unnest(_cascade.flow_slugs) as f
                                  where exists (select from pgflow.steps as s
@@ -1881,12 +1870,10 @@ declare
                                                   and (s.run_if is not null or s.run_unless is not null)));
 begin
   loop
-    v_ready_runs := null;
-    v_ready_steps := null;
+    v_ready := null;
     if cardinality(v_done_runs) > 0 then
       -- Without conditions, the steps made ready are marked started right away.
-      select st.failed, st.ready_runs, st.ready_steps
-        into v_failed, v_ready_runs, v_ready_steps
+      select st.failed, st.ready into v_failed, v_ready
         from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
       if cardinality(v_failed) > 0 then
         v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
@@ -1912,7 +1899,7 @@ begin
       end loop;
     end if;
 
-    perform pgflow._queue_ready_steps(v_active, v_ready_runs, v_ready_steps);
+    perform pgflow._queue_ready_steps(v_active, v_ready);
 
     with empty as (
       update pgflow.step_states as ss
@@ -2792,7 +2779,12 @@ set enable_hashjoin = off
 set enable_mergejoin = off
 as $$
 declare
-  v_bad record;
+  v_bad     record;
+  v_runs    uuid[];
+  v_steps   text[];
+  v_indexes integer[];
+  v_outputs jsonb[];
+  v_locked  integer;
 begin
   if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
     raise exception using
@@ -2819,33 +2811,33 @@ begin
       hint    = 'Each task is {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n >= 0>, "output": <json>}.';
   end if;
 
-  -- The caller may work every flow of the batch (complete_task checks again),
-  -- before it locks anything.
+  select array_agg((e.t ->> 'run_id')::uuid order by e.n),
+         array_agg(e.t ->> 'step_slug' order by e.n),
+         array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n),
+         array_agg(e.t -> 'output' order by e.n)
+    into v_runs, v_steps, v_indexes, v_outputs
+    from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n);
+  if v_runs is null then
+    return;
+  end if;
+
+  -- The caller may work every flow of the batch, before it locks anything.
   perform pgflow._authorize_worker(f.flow_slug)
-     from (select distinct r.flow_slug from pgflow.runs as r
-            where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)) as f;
+     from (select distinct r.flow_slug from pgflow.runs as r where r.run_id = any(v_runs)) as f;
 
   -- Every run of the batch locked up front, in one order (see _lock_run).
-  perform from pgflow.runs as r
-   where r.run_id in (select (e ->> 'run_id')::uuid from jsonb_array_elements(complete_tasks.tasks) as e)
-   order by r.run_id
-     for no key update;
-  -- An unknown run: the error _lock_run gives.
-  perform pgflow._lock_run(u.run_id)
-     from (select (e ->> 'run_id')::uuid as run_id from jsonb_array_elements(complete_tasks.tasks) as e) as u
-    where not exists (select from pgflow.runs as r where r.run_id = u.run_id)
-    order by u.run_id
-    limit 1;
+  select count(*)::integer into v_locked
+    from (select from pgflow.runs as r where r.run_id = any(v_runs) order by r.run_id for no key update) as l;
+  -- Fewer than asked for: an unknown run, with the error _lock_run gives.
+  if v_locked < (select count(distinct u.r) from unnest(v_runs) as u(r)) then
+    perform pgflow._lock_run(u.r)
+       from unnest(v_runs) as u(r)
+      where not exists (select from pgflow.runs as r where r.run_id = u.r)
+      order by u.r
+      limit 1;
+  end if;
 
-  return query
-  select c.*
-    from (select array_agg((e.t ->> 'run_id')::uuid order by e.n) as r,
-                 array_agg(e.t ->> 'step_slug' order by e.n) as s,
-                 array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n) as i,
-                 array_agg(e.t -> 'output' order by e.n) as o
-            from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)) as b
-   cross join lateral pgflow._complete_tasks(b.r, b.s, b.i, b.o) as c
-   where b.r is not null;
+  return query select * from pgflow._complete_tasks(v_runs, v_steps, v_indexes, v_outputs);
 end;
 $$;
 
@@ -3865,7 +3857,7 @@ revoke all on function pgflow._emit_event(text, uuid, text, jsonb) from public;
 revoke all on function pgflow._fail_run(uuid, text, text) from public;
 revoke all on function pgflow._complete_runs_if_done(uuid[]) from public;
 revoke all on function pgflow._settle_completed_steps(uuid[], text[], boolean) from public;
-revoke all on function pgflow._queue_ready_steps(uuid[], uuid[], text[]) from public;
+revoke all on function pgflow._queue_ready_steps(uuid[], pgflow.step_states[]) from public;
 revoke all on function pgflow._apply_conditions(uuid, text) from public;
 revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[]) from public;
 revoke all on function pgflow._start_runs(text, jsonb[], uuid[]) from public;

@@ -7,12 +7,12 @@
 -- With start_ready (the caller knows no condition applies), a dependent that
 -- becomes ready with tasks to run, in a run that is not paused, is marked
 -- started in the same update (one row version less per step than leaving it
--- to _queue_ready_steps); it comes back in ready_runs/ready_steps, for
--- _queue_ready_steps to queue its tasks. A dependent map whose dependency did
+-- to _queue_ready_steps); it comes back in ready, for _queue_ready_steps to
+-- queue its tasks. A dependent map whose dependency did
 -- not output an array fails, and with it its run: failed lists the runs that
 -- failed so (usually none). The caller holds the runs' locks.
 create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
-                                               out failed uuid[], out ready_runs uuid[], out ready_steps text[])
+                                               out failed uuid[], out ready pgflow.step_states[])
 language plpgsql
 volatile
 set search_path = ''
@@ -45,40 +45,34 @@ begin
   with settled as (
     update pgflow.step_states as ss
        set remaining_deps  = ss.remaining_deps - c.n,
-           initial_tasks   = case when c.is_map then coalesce(c.length, ss.initial_tasks) else ss.initial_tasks end,
-           status          = case when _settle_completed_steps.start_ready and c.run_status = 'started'
-                                       and ss.status = 'created' and ss.remaining_deps = c.n
-                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                                 else ss.initial_tasks end) > 0
-                                  then 'started' else ss.status end,
-           started_at      = case when _settle_completed_steps.start_ready and c.run_status = 'started'
-                                       and ss.status = 'created' and ss.remaining_deps = c.n
-                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                                 else ss.initial_tasks end) > 0
-                                  then now() else ss.started_at end,
-           remaining_tasks = case when _settle_completed_steps.start_ready and c.run_status = 'started'
-                                       and ss.status = 'created' and ss.remaining_deps = c.n
-                                       and (case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                                 else ss.initial_tasks end) > 0
-                                  then case when c.is_map then coalesce(c.length, ss.initial_tasks)
-                                            else ss.initial_tasks end
-                                  else ss.remaining_tasks end
-      from (select done.run_id, d.step_slug, r.status as run_status, count(*)::integer as n,
-                   bool_or(s.step_type = 'map') as is_map,
-                   max(case when jsonb_typeof(done.output) = 'array' then jsonb_array_length(done.output) end) as length
-              from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
-              join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
-              join pgflow.runs as r on r.run_id = u.r
-              join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
-              join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
-             group by done.run_id, d.step_slug, r.status) as c
+           initial_tasks   = c.initial_tasks,
+           status          = case when c.start_now then 'started' else ss.status end,
+           started_at      = case when c.start_now then now() else ss.started_at end,
+           remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+      from (select g.*,
+                   _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                     and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+              from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                           count(*)::integer as n,
+                           bool_or(s.step_type = 'map') as is_map,
+                           case when bool_or(s.step_type = 'map')
+                                then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                       then jsonb_array_length(done.output) end),
+                                              dep.initial_tasks)
+                                else dep.initial_tasks end as initial_tasks
+                      from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                      join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+                      join pgflow.runs as r on r.run_id = u.r
+                      join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                      join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                      join pgflow.step_states as dep on dep.run_id = done.run_id and dep.step_slug = d.step_slug
+                     group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+           ) as c
      where ss.run_id = c.run_id and ss.step_slug = c.step_slug
-    returning ss.run_id, ss.step_slug, ss.status, c.is_map
+    returning ss, c.start_now, c.is_map
   )
-  select bool_or(st.is_map),
-         array_agg(st.run_id order by st.run_id, st.step_slug) filter (where st.status = 'started'),
-         array_agg(st.step_slug order by st.run_id, st.step_slug) filter (where st.status = 'started')
-    into v_any_map, ready_runs, ready_steps
+  select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+    into v_any_map, ready
     from settled as st;
 
   if not coalesce(v_any_map, false) then
@@ -107,15 +101,13 @@ begin
   end loop;
 
   -- A failed run queues nothing: its steps marked started above wait again.
-  if cardinality(failed) > 0 and ready_runs is not null then
+  if cardinality(failed) > 0 and ready is not null then
     update pgflow.step_states as ss
        set status = 'created', started_at = null, remaining_tasks = null
-      from unnest(ready_runs, ready_steps) as u(r, s)
-     where ss.run_id = u.r and ss.step_slug = u.s and u.r = any(failed);
-    select array_agg(u.r order by u.n) filter (where u.r <> all(failed)),
-           array_agg(u.s order by u.n) filter (where u.r <> all(failed))
-      into ready_runs, ready_steps
-      from unnest(ready_runs, ready_steps) with ordinality as u(r, s, n);
+      from unnest(ready) as u
+     where ss.run_id = u.run_id and ss.step_slug = u.step_slug and u.run_id = any(failed);
+    ready := array(select u from unnest(ready) as u where u.run_id <> all(failed)
+                    order by u.run_id, u.step_slug);
   end if;
 end;
 $$;

@@ -1,14 +1,14 @@
 
--- _queue_ready_steps( run_ids, started_runs, started_steps )
+-- _queue_ready_steps( run_ids, started )
 -- Starts every step of the runs whose dependencies are all met and that has
 -- tasks, and queues the tasks of those and of the steps the caller marked
--- started already (step started_steps[i] of run started_runs[i], see
--- _settle_completed_steps): one task per step (single) or per array element
+-- started already (their rows as updated, see _settle_completed_steps): one
+-- task per step (single) or per array element
 -- (map), each with its pgmq message, sent after the step's start_delay. One
 -- send_batch per flow and distinct delay, however many runs and steps. A
 -- paused run queues nothing (resume_run queues what became ready). The caller
 -- holds the runs' locks.
-create function pgflow._queue_ready_steps(run_ids uuid[], started_runs uuid[], started_steps text[])
+create function pgflow._queue_ready_steps(run_ids uuid[], started pgflow.step_states[])
 returns void
 language plpgsql
 volatile
@@ -35,16 +35,14 @@ begin
        and r.run_id = ss.run_id
        and r.status <> 'paused' -- cancel: pause_run holds new work; resume_run cascades again
     returning ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
-  ), started as (
+  ), all_started as (
     select r.flow_slug, r.run_id, r.step_slug, r.initial_tasks from ready as r
     union all
-    select ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
-      from unnest(_queue_ready_steps.started_runs, _queue_ready_steps.started_steps) as u(r, s)
-      join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+    select u.flow_slug, u.run_id, u.step_slug, u.initial_tasks from unnest(_queue_ready_steps.started) as u
   )
   select array_agg(r.flow_slug), array_agg(r.run_id), array_agg(r.step_slug), array_agg(r.initial_tasks)
     into v_flows, v_runs, v_steps, v_counts
-    from started as r;
+    from all_started as r;
 
   if v_runs is null then
     return;

@@ -32,8 +32,7 @@ declare
   v_done_runs   uuid[] := _cascade.done_runs;
   v_done_steps  text[] := _cascade.done_steps;
   v_failed      uuid[];
-  v_ready_runs  uuid[];                         -- steps the settling started
-  v_ready_steps text[];
+  v_ready       pgflow.step_states[];          -- steps the settling started
   v_run         record;
   v_conditions  text[] := array(select f from unnest(_cascade.flow_slugs) as f
                                  where exists (select from pgflow.steps as s
@@ -41,12 +40,10 @@ declare
                                                   and (s.run_if is not null or s.run_unless is not null)));
 begin
   loop
-    v_ready_runs := null;
-    v_ready_steps := null;
+    v_ready := null;
     if cardinality(v_done_runs) > 0 then
       -- Without conditions, the steps made ready are marked started right away.
-      select st.failed, st.ready_runs, st.ready_steps
-        into v_failed, v_ready_runs, v_ready_steps
+      select st.failed, st.ready into v_failed, v_ready
         from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
       if cardinality(v_failed) > 0 then
         v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
@@ -72,7 +69,7 @@ begin
       end loop;
     end if;
 
-    perform pgflow._queue_ready_steps(v_active, v_ready_runs, v_ready_steps);
+    perform pgflow._queue_ready_steps(v_active, v_ready);
 
     with empty as (
       update pgflow.step_states as ss
