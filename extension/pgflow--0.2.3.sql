@@ -1451,6 +1451,29 @@ begin
 end;
 $$;
 
+-- _fail_step( run_id, flow_slug, step_slug, error_message )
+-- Fails a step for good, and its run with it: the step's status, error and
+-- step:failed event, then _fail_run. The one way a step fails, whether its
+-- last task failed (fail_task), its map got no array (_settle_completed_steps)
+-- or its condition was unmet with when_unmet 'fail' (_apply_conditions). The
+-- caller holds the run's lock.
+create function pgflow._fail_step(run_id uuid, flow_slug text, step_slug text, error_message text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  update pgflow.step_states as ss
+     set status = 'failed', failed_at = now(), error_message = _fail_step.error_message
+   where ss.run_id = _fail_step.run_id and ss.step_slug = _fail_step.step_slug;
+  perform pgflow._emit_event(_fail_step.flow_slug, _fail_step.run_id, 'step:failed',
+    jsonb_build_object('step_slug', _fail_step.step_slug, 'status', 'failed', 'failed_at', now(),
+                       'error_message', _fail_step.error_message));
+  perform pgflow._fail_run(_fail_step.run_id, _fail_step.flow_slug, _fail_step.error_message);
+end;
+$$;
+
 -- _complete_runs_if_done( run_ids )
 -- Completes each of the runs that is started (or paused: nothing is left to
 -- hold) and has no remaining steps. A run's output holds the outputs of its
@@ -1587,12 +1610,7 @@ begin
   loop
     v_error := format('map step "%s" needs an array, but step "%s" output %s',
                       v_bad.step_slug, v_bad.dep_slug, coalesce(v_bad.type, 'nothing'));
-    update pgflow.step_states as ss
-       set status = 'failed', failed_at = now(), error_message = v_error
-     where ss.run_id = v_bad.run_id and ss.step_slug = v_bad.step_slug;
-    perform pgflow._emit_event(v_bad.flow_slug, v_bad.run_id, 'step:failed',
-      jsonb_build_object('step_slug', v_bad.step_slug, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
-    perform pgflow._fail_run(v_bad.run_id, v_bad.flow_slug, v_error);
+    perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
     failed := failed || v_bad.run_id;
   end loop;
 
@@ -1684,12 +1702,7 @@ begin
 
     if v_fail is not null then
       v_error := format('step "%s" was not run: its condition was not met (when_unmet is fail)', v_fail);
-      update pgflow.step_states as ss
-         set status = 'failed', failed_at = now(), error_message = v_error
-       where ss.run_id = _apply_conditions.run_id and ss.step_slug = v_fail;
-      perform pgflow._emit_event(_apply_conditions.flow_slug, _apply_conditions.run_id, 'step:failed',
-        jsonb_build_object('step_slug', v_fail, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
-      perform pgflow._fail_run(_apply_conditions.run_id, _apply_conditions.flow_slug, v_error);
+      perform pgflow._fail_step(_apply_conditions.run_id, _apply_conditions.flow_slug, v_fail, v_error);
       return false;
     end if;
 
@@ -2901,14 +2914,8 @@ begin
     return;
   end if;
 
-  update pgflow.step_states as ss
-     set status = 'failed', failed_at = now(), error_message = fail_task.error_message
-   where ss.run_id = fail_task.run_id and ss.step_slug = fail_task.step_slug;
-  perform pgflow._emit_event(v_run.flow_slug, fail_task.run_id, 'step:failed',
-    jsonb_build_object('step_slug', fail_task.step_slug, 'status', 'failed', 'failed_at', now(),
-                       'error_message', fail_task.error_message));
   perform pgmq.archive(v_run.flow_slug, v_task.message_id);
-  perform pgflow._fail_run(fail_task.run_id, v_run.flow_slug, fail_task.error_message);
+  perform pgflow._fail_step(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.error_message);
 
   return next v_task;
 end;
@@ -3855,6 +3862,7 @@ revoke all on function pgflow._assert_slug(text, text) from public;
 revoke all on function pgflow._assert_option(text, integer, integer) from public;
 revoke all on function pgflow._emit_event(text, uuid, text, jsonb) from public;
 revoke all on function pgflow._fail_run(uuid, text, text) from public;
+revoke all on function pgflow._fail_step(uuid, text, text, text) from public;
 revoke all on function pgflow._complete_runs_if_done(uuid[]) from public;
 revoke all on function pgflow._settle_completed_steps(uuid[], text[], boolean) from public;
 revoke all on function pgflow._queue_ready_steps(uuid[], pgflow.step_states[]) from public;

@@ -91,12 +91,7 @@ begin
   loop
     v_error := format('map step "%s" needs an array, but step "%s" output %s',
                       v_bad.step_slug, v_bad.dep_slug, coalesce(v_bad.type, 'nothing'));
-    update pgflow.step_states as ss
-       set status = 'failed', failed_at = now(), error_message = v_error
-     where ss.run_id = v_bad.run_id and ss.step_slug = v_bad.step_slug;
-    perform pgflow._emit_event(v_bad.flow_slug, v_bad.run_id, 'step:failed',
-      jsonb_build_object('step_slug', v_bad.step_slug, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
-    perform pgflow._fail_run(v_bad.run_id, v_bad.flow_slug, v_error);
+    perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
     failed := failed || v_bad.run_id;
   end loop;
 

@@ -75,12 +75,7 @@ begin
 
     if v_fail is not null then
       v_error := format('step "%s" was not run: its condition was not met (when_unmet is fail)', v_fail);
-      update pgflow.step_states as ss
-         set status = 'failed', failed_at = now(), error_message = v_error
-       where ss.run_id = _apply_conditions.run_id and ss.step_slug = v_fail;
-      perform pgflow._emit_event(_apply_conditions.flow_slug, _apply_conditions.run_id, 'step:failed',
-        jsonb_build_object('step_slug', v_fail, 'status', 'failed', 'failed_at', now(), 'error_message', v_error));
-      perform pgflow._fail_run(_apply_conditions.run_id, _apply_conditions.flow_slug, v_error);
+      perform pgflow._fail_step(_apply_conditions.run_id, _apply_conditions.flow_slug, v_fail, v_error);
       return false;
     end if;
 

@@ -56,14 +56,8 @@ begin
     return;
   end if;
 
-  update pgflow.step_states as ss
-     set status = 'failed', failed_at = now(), error_message = fail_task.error_message
-   where ss.run_id = fail_task.run_id and ss.step_slug = fail_task.step_slug;
-  perform pgflow._emit_event(v_run.flow_slug, fail_task.run_id, 'step:failed',
-    jsonb_build_object('step_slug', fail_task.step_slug, 'status', 'failed', 'failed_at', now(),
-                       'error_message', fail_task.error_message));
   perform pgmq.archive(v_run.flow_slug, v_task.message_id);
-  perform pgflow._fail_run(fail_task.run_id, v_run.flow_slug, fail_task.error_message);
+  perform pgflow._fail_step(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.error_message);
 
   return next v_task;
 end;
