@@ -91,7 +91,8 @@ create table pgflow.step_states (
   )
 );
 create index step_states_flow_slug_idx on pgflow.step_states (flow_slug);
-create index step_states_ready_idx on pgflow.step_states (run_id, status, remaining_deps);
+create index step_states_ready_idx on pgflow.step_states (run_id, status, remaining_deps)
+  where status = 'created' and remaining_deps = 0;
 
 -- One row per task: one for a single step, one per element for a map step.
 -- message_id is the task's pgmq message in the flow's queue; it stays the same

@@ -33,7 +33,7 @@ begin
   )
   select array_agg(c.run_id) into v_completed from completed as c;
 
-  if v_completed is not null then
+  if v_completed is not null and pgflow._events_wanted() then
     perform pgflow._emit_event(r.flow_slug, r.run_id, 'run:completed',
               jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output))
        from pgflow.runs as r

@@ -48,12 +48,14 @@ begin
     return;
   end if;
 
-  perform pgflow._emit_event(u.f, u.r, 'step:started',
-            jsonb_build_object('step_slug', u.s, 'status', 'started',
-                               'started_at', now(), 'remaining_tasks', u.n))
-     from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
-     join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
-    order by u.r, st.step_index;
+  if pgflow._events_wanted() then
+    perform pgflow._emit_event(u.f, u.r, 'step:started',
+              jsonb_build_object('step_slug', u.s, 'status', 'started',
+                                 'started_at', now(), 'remaining_tasks', u.n))
+       from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
+       join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
+      order by u.r, st.step_index;
+  end if;
 
   -- Tasks in the order of their runs, then of the flow's steps, then of their index.
   for v_flow, v_delay, v_r, v_s, v_i in

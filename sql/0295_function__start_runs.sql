@@ -85,10 +85,12 @@ begin
    cross join pgflow.steps as s
    where s.flow_slug = _start_runs.flow_slug;
 
-  perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
-            jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count))
-     from unnest(v_ids) with ordinality as u(id, n)
-    order by u.n;
+  if pgflow._events_wanted() then
+    perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
+              jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count))
+       from unnest(v_ids) with ordinality as u(id, n)
+      order by u.n;
+  end if;
 
   perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null);
 

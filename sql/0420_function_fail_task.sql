@@ -19,6 +19,7 @@ set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
 set enable_hashjoin = off
 set enable_mergejoin = off
+set jit = off
 as $$
 declare
   v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);

@@ -3,6 +3,7 @@
 revoke all on function pgflow._assert_slug(text, text) from public;
 revoke all on function pgflow._assert_option(text, integer, integer) from public;
 revoke all on function pgflow._emit_event(text, uuid, text, jsonb) from public;
+revoke all on function pgflow._events_wanted() from public;
 revoke all on function pgflow._fail_run(uuid, text, text) from public;
 revoke all on function pgflow._fail_step(uuid, text, text, text) from public;
 revoke all on function pgflow._complete_runs_if_done(uuid[]) from public;

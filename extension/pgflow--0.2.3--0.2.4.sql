@@ -1,0 +1,983 @@
+\echo Use "ALTER EXTENSION pgflow UPDATE TO '0.2.4'" to load this file. \quit
+-- Changes between pgflow 0.2.3 and 0.2.4.
+-- The hot path no longer calls _emit_event once per row to learn that nobody
+-- listens: _events_wanted() answers once per statement. step_states_ready_idx
+-- holds only the rows it is for (created, no dependency left), as upstream's
+-- does, so it stays small. The hot path's entry points also run with jit off:
+-- under their enable_seqscan = off a stray sequential scan is costed high
+-- enough to be JIT-compiled. create or replace resets SECURITY DEFINER, so it
+-- is set again below.
+
+drop index pgflow.step_states_ready_idx;
+create index step_states_ready_idx on pgflow.step_states (run_id, status, remaining_deps)
+  where status = 'created' and remaining_deps = 0;
+
+
+-- _emit_event( flow_slug, run_id, event_type, payload )
+-- Sends one state-change event, in the caller's transaction, with pg_notify on
+-- the global channel pgflow_events and on the flow's own channel (the flow
+-- slug; at most 47 characters, so always a valid channel name). The message is
+--   {"payload": {...}, "event": "<event_type>", "topic": "<flow_slug>", "timestamp": <epoch>}
+-- and never carries outputs, so it stays far below NOTIFY's 8000-byte limit;
+-- error messages are cut to 1000 characters. Where Supabase Realtime's
+-- realtime.send() exists it gets the event too, with the output, on topic
+-- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
+-- pg_notify costs: PostgreSQL serializes the commits of notifying
+-- transactions. So the setting pgflow.notify (per database, role or session)
+-- decides: auto (the default) notifies only the channels someone subscribed
+-- to (pgflow.subscribe), on notifies both channels always, off never.
+create or replace function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_mode     text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
+  v_send     regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_channels text[];
+  v_channel  text;
+  v_payload  jsonb;
+  v_message  text;
+begin
+  case
+    when v_mode in ('on', 'true', '1') then
+      v_channels := array['pgflow_events', _emit_event.flow_slug];
+    when v_mode = 'auto' then
+      v_channels := array(select s.channel from pgflow.subscriptions as s
+                           where s.channel in ('pgflow_events', _emit_event.flow_slug)
+                             and s.expires_at > clock_timestamp()
+                           order by s.channel <> 'pgflow_events');
+    when v_mode in ('off', 'false', '0') then
+      v_channels := '{}';
+    else
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('invalid value for pgflow.notify: "%s"', left(v_mode, 100)),
+        hint    = 'pgflow.notify is auto (notify subscribed channels), on (always) or off (never).';
+  end case;
+  -- Nobody to tell: nothing to build (the common case on the hot path).
+  if cardinality(v_channels) = 0 and v_send is null then
+    return;
+  end if;
+
+  v_payload := jsonb_strip_nulls(
+    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
+    || (payload - 'output')
+    || case when payload ? 'error_message'
+            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
+            else '{}'::jsonb end);
+
+  if cardinality(v_channels) > 0 then
+    v_message := jsonb_build_object(
+      'payload',   v_payload,
+      'event',     event_type,
+      'topic',     flow_slug,
+      'timestamp', extract(epoch from clock_timestamp())
+    )::text;
+    foreach v_channel in array v_channels loop
+      perform pg_notify(v_channel, v_message);
+    end loop;
+  end if;
+
+  if v_send is not null then
+    execute format('select %s($1, $2, $3, false)', v_send::regproc)
+      using v_payload || case when payload ? 'output'
+                              then jsonb_build_object('output', payload -> 'output')
+                              else '{}'::jsonb end,
+            case when payload ? 'step_slug'
+                 then format('step:%s:%s', payload ->> 'step_slug', payload ->> 'status')
+                 else format('run:%s', payload ->> 'status') end,
+            format('pgflow:run:%s', run_id);
+  end if;
+end;
+$$;
+
+-- _events_wanted()
+-- Whether _emit_event could send anything at all right now: pgflow.notify is
+-- on (or not a valid value, which _emit_event then reports), or realtime.send
+-- exists, or someone subscribed to some channel. The hot path asks once per
+-- statement that emits events, rather than calling _emit_event per row to
+-- learn that nobody listens (the common case). subscriptions is a handful of
+-- rows, read whole: a sequential scan even where the hot path disables them.
+create function pgflow._events_wanted()
+returns boolean
+language sql
+stable
+set search_path = ''
+set enable_seqscan = on
+as $$
+  select x.mode not in ('auto', 'off', 'false', '0')
+      or to_regprocedure('realtime.send(jsonb, text, text, boolean)') is not null
+      or (x.mode = 'auto' and exists (select from pgflow.subscriptions as s where s.expires_at > clock_timestamp()))
+    from (select lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto')) as mode) as x;
+$$;
+
+-- _complete_runs_if_done( run_ids )
+-- Completes each of the runs that is started (or paused: nothing is left to
+-- hold) and has no remaining steps. A run's output holds the outputs of its
+-- leaf steps (steps that no other step depends on), by slug; skipped leaves
+-- have no output and are left out. The caller holds the runs' locks.
+create or replace function pgflow._complete_runs_if_done(run_ids uuid[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_completed uuid[];
+begin
+  with completed as (
+    update pgflow.runs as r
+       set status = 'completed',
+           completed_at = now(),
+           paused_at = null,
+           output = (select coalesce(jsonb_object_agg(ss.step_slug, ss.output), '{}'::jsonb)
+                       from pgflow.step_states as ss
+                      where ss.run_id = r.run_id
+                        and ss.status = 'completed'
+                        and not exists (select from pgflow.deps as d
+                                         where d.flow_slug = ss.flow_slug and d.dep_slug = ss.step_slug))
+     where r.run_id = any(_complete_runs_if_done.run_ids)
+       -- started or paused (cancel: a paused run completes when nothing remains);
+       -- written so that no plan looks runs up by status rather than by run_id
+       and r.status not in ('completed', 'failed', 'cancelled')
+       and r.remaining_steps = 0
+    returning r.run_id
+  )
+  select array_agg(c.run_id) into v_completed from completed as c;
+
+  if v_completed is not null and pgflow._events_wanted() then
+    perform pgflow._emit_event(r.flow_slug, r.run_id, 'run:completed',
+              jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output))
+       from pgflow.runs as r
+      where r.run_id = any(v_completed)
+      order by r.run_id;
+  end if;
+end;
+$$;
+
+-- _settle_completed_steps( run_ids, step_slugs, start_ready )
+-- Everything that follows from steps having just completed, for any number
+-- of runs at once: step run_ids[i]'s step step_slugs[i] completed. Their
+-- events, their runs' remaining_steps, their dependents' remaining_deps, and
+-- the task count of a dependent map (the length of the array it maps over).
+-- With start_ready (the caller knows no condition applies), a dependent that
+-- becomes ready with tasks to run, in a run that is not paused, is marked
+-- started in the same update (one row version less per step than leaving it
+-- to _queue_ready_steps); it comes back in ready, for _queue_ready_steps to
+-- queue its tasks. A dependent map whose dependency did
+-- not output an array fails, and with it its run: failed lists the runs that
+-- failed so (usually none). The caller holds the runs' locks.
+create or replace function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
+                                               out failed uuid[], out ready pgflow.step_states[])
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_any_map boolean;
+  v_bad     record;
+  v_error   text;
+begin
+  failed := '{}'::uuid[];
+
+  if pgflow._events_wanted() then
+    perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
+              jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed',
+                                 'completed_at', ss.completed_at, 'output', ss.output))
+       from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
+       join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+      order by u.n;
+  end if;
+
+  update pgflow.runs as r
+     set remaining_steps = r.remaining_steps - c.n
+    from (select u.r, count(*)::integer as n
+            from unnest(_settle_completed_steps.run_ids) as u(r)
+           group by u.r) as c
+   where r.run_id = c.r;
+
+  -- A map has exactly one dependency: the step whose output it maps over.
+  -- The step becomes ready when its last dependency completes (remaining_deps
+  -- reaches 0) and has tasks (initial_tasks > 0: 0 is a map over [], null a
+  -- map over no array, both settled by the caller or below).
+  with settled as (
+    update pgflow.step_states as ss
+       set remaining_deps  = ss.remaining_deps - c.n,
+           initial_tasks   = c.initial_tasks,
+           status          = case when c.start_now then 'started' else ss.status end,
+           started_at      = case when c.start_now then now() else ss.started_at end,
+           remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+      from (select g.*,
+                   _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                     and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+              from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                           count(*)::integer as n,
+                           bool_or(s.step_type = 'map') as is_map,
+                           case when bool_or(s.step_type = 'map')
+                                then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                       then jsonb_array_length(done.output) end),
+                                              dep.initial_tasks)
+                                else dep.initial_tasks end as initial_tasks
+                      from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                      join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+                      join pgflow.runs as r on r.run_id = u.r
+                      join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                      join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                      join pgflow.step_states as dep on dep.run_id = done.run_id and dep.step_slug = d.step_slug
+                     group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+           ) as c
+     where ss.run_id = c.run_id and ss.step_slug = c.step_slug
+    returning ss, c.start_now, c.is_map
+  )
+  select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+    into v_any_map, ready
+    from settled as st;
+
+  if not coalesce(v_any_map, false) then
+    return;
+  end if;
+
+  -- Ready but with no task count: a map whose dependency's output is no array.
+  for v_bad in
+    select distinct on (ss.run_id) ss.run_id, ss.flow_slug, ss.step_slug, d.dep_slug, jsonb_typeof(dep.output) as type
+      from pgflow.step_states as ss
+      join pgflow.deps as d on d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
+      join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+     where ss.run_id = any(_settle_completed_steps.run_ids)
+       and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks is null
+     order by ss.run_id, ss.step_slug
+  loop
+    v_error := format('map step "%s" needs an array, but step "%s" output %s',
+                      v_bad.step_slug, v_bad.dep_slug, coalesce(v_bad.type, 'nothing'));
+    perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
+    failed := failed || v_bad.run_id;
+  end loop;
+
+  -- A failed run queues nothing: its steps marked started above wait again.
+  if cardinality(failed) > 0 and ready is not null then
+    update pgflow.step_states as ss
+       set status = 'created', started_at = null, remaining_tasks = null
+      from unnest(ready) as u
+     where ss.run_id = u.run_id and ss.step_slug = u.step_slug and u.run_id = any(failed);
+    ready := array(select u from unnest(ready) as u where u.run_id <> all(failed)
+                    order by u.run_id, u.step_slug);
+  end if;
+end;
+$$;
+
+-- _queue_ready_steps( run_ids, started )
+-- Starts every step of the runs whose dependencies are all met and that has
+-- tasks, and queues the tasks of those and of the steps the caller marked
+-- started already (their rows as updated, see _settle_completed_steps): one
+-- task per step (single) or per array element
+-- (map), each with its pgmq message, sent after the step's start_delay. One
+-- send_batch per flow and distinct delay, however many runs and steps. A
+-- paused run queues nothing (resume_run queues what became ready). The caller
+-- holds the runs' locks.
+create or replace function pgflow._queue_ready_steps(run_ids uuid[], started pgflow.step_states[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_flows  text[];
+  v_runs   uuid[];
+  v_steps  text[];
+  v_counts integer[];
+  v_flow   text;
+  v_delay  integer;
+  v_r      uuid[];
+  v_s      text[];
+  v_i      integer[];
+  v_ids    bigint[];
+begin
+  with ready as (
+    update pgflow.step_states as ss
+       set status = 'started', started_at = now(), remaining_tasks = ss.initial_tasks
+      from pgflow.runs as r
+     where ss.run_id = any(_queue_ready_steps.run_ids)
+       and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks > 0
+       and r.run_id = ss.run_id
+       and r.status <> 'paused' -- cancel: pause_run holds new work; resume_run cascades again
+    returning ss.flow_slug, ss.run_id, ss.step_slug, ss.initial_tasks
+  ), all_started as (
+    select r.flow_slug, r.run_id, r.step_slug, r.initial_tasks from ready as r
+    union all
+    select u.flow_slug, u.run_id, u.step_slug, u.initial_tasks from unnest(_queue_ready_steps.started) as u
+  )
+  select array_agg(r.flow_slug), array_agg(r.run_id), array_agg(r.step_slug), array_agg(r.initial_tasks)
+    into v_flows, v_runs, v_steps, v_counts
+    from all_started as r;
+
+  if v_runs is null then
+    return;
+  end if;
+
+  if pgflow._events_wanted() then
+    perform pgflow._emit_event(u.f, u.r, 'step:started',
+              jsonb_build_object('step_slug', u.s, 'status', 'started',
+                                 'started_at', now(), 'remaining_tasks', u.n))
+       from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
+       join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
+      order by u.r, st.step_index;
+  end if;
+
+  -- Tasks in the order of their runs, then of the flow's steps, then of their index.
+  for v_flow, v_delay, v_r, v_s, v_i in
+    select st.flow_slug, coalesce(st.opt_start_delay, 0),
+           array_agg(u.r order by u.r, st.step_index, i),
+           array_agg(u.s order by u.r, st.step_index, i),
+           array_agg(i order by u.r, st.step_index, i)
+      from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
+      join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
+     cross join lateral generate_series(0, u.n - 1) as i
+     group by st.flow_slug, coalesce(st.opt_start_delay, 0)
+     order by st.flow_slug, coalesce(st.opt_start_delay, 0)
+  loop
+    -- Within one insert, pgmq's identity hands out ids in array order: sorted
+    -- ids pair up with the messages in the order they were sent.
+    v_ids := array(
+      select id
+        from pgmq.send_batch(
+               v_flow,
+               array(select jsonb_build_object('flow_slug', v_flow, 'run_id', u.r,
+                                               'step_slug', u.s, 'task_index', u.i)
+                       from unnest(v_r, v_s, v_i) with ordinality as u(r, s, i, n)
+                      order by u.n),
+               v_delay) as id
+       order by id);
+    insert into pgflow.step_tasks (flow_slug, run_id, step_slug, task_index, message_id)
+    select v_flow, u.r, u.s, u.i, u.id
+      from unnest(v_r, v_s, v_i, v_ids) as u(r, s, i, id);
+  end loop;
+end;
+$$;
+
+-- _start_runs( flow_slug, inputs, run_ids )
+-- What start_flow and start_flows share: starts one run of the flow per
+-- input (inputs[i], with run id run_ids[i], a new one where that is null),
+-- all in one go: the runs, one step_state per step of each, their run:started
+-- events, and one cascade for all of them, which queues every root step with
+-- one send_batch. Returns the runs in the order of their inputs. One bad input
+-- and no run starts.
+create or replace function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[])
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_ids        uuid[];
+  v_step_count integer;
+  v_root_map   text;
+  v_bad        record;
+  v_inserted   integer;
+begin
+  if _start_runs.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Name the flow to start.';
+  end if;
+
+  -- Waits for an add_step in progress, so the runs see the flow's final steps.
+  perform from pgflow.flows as f where f.flow_slug = _start_runs.flow_slug for key share;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', _start_runs.flow_slug),
+      hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
+  end if;
+
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
+    into v_step_count, v_root_map
+    from pgflow.steps as s
+   where s.flow_slug = _start_runs.flow_slug;
+  if v_step_count = 0 then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('flow "%s" has no steps', _start_runs.flow_slug),
+      hint    = 'Add steps with pgflow.add_step() before starting it.';
+  end if;
+  if v_root_map is not null then
+    select u.n, jsonb_typeof(u.input) as type into v_bad
+      from unnest(_start_runs.inputs) with ordinality as u(input, n)
+     where jsonb_typeof(u.input) <> 'array'
+     order by u.n
+     limit 1;
+    if found then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('input of flow "%s" must be an array: step "%s" maps over it, got %s',
+                         _start_runs.flow_slug, v_root_map, v_bad.type),
+        hint    = 'Start the run with a JSON array; each element becomes one task of the map step.';
+    end if;
+  end if;
+
+  v_ids := array(select coalesce(u.id, gen_random_uuid())
+                   from unnest(_start_runs.inputs, _start_runs.run_ids) with ordinality as u(input, id, n)
+                  order by u.n);
+
+  insert into pgflow.runs (run_id, flow_slug, input, remaining_steps)
+  select u.id, _start_runs.flow_slug, u.input, v_step_count
+    from unnest(v_ids, _start_runs.inputs) as u(id, input)
+  on conflict do nothing;
+  get diagnostics v_inserted = row_count;
+  if v_inserted < cardinality(v_ids) then
+    raise exception using
+      errcode = 'unique_violation',
+      -- only start_flow names a run id, one at a time
+      message = format('run "%s" already exists', v_ids[1]),
+      hint    = 'Each run needs its own run_id; leave it out to get a new one.';
+  end if;
+
+  insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks)
+  select s.flow_slug, u.id, s.step_slug, s.deps_count,
+         case when s.step_type = 'single' then 1
+              when s.deps_count = 0 then jsonb_array_length(u.input) end
+    from unnest(v_ids, _start_runs.inputs) as u(id, input)
+   cross join pgflow.steps as s
+   where s.flow_slug = _start_runs.flow_slug;
+
+  if pgflow._events_wanted() then
+    perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
+              jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count))
+       from unnest(v_ids) with ordinality as u(id, n)
+      order by u.n;
+  end if;
+
+  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null);
+
+  return query
+  select r.*
+    from unnest(v_ids) with ordinality as u(id, n)
+    join pgflow.runs as r on r.run_id = u.id
+   order by u.n;
+end;
+$$;
+
+-- start_flow( flow_slug, input, run_id )
+-- Starts a run: the run row, one step_state per step, and tasks for every step
+-- whose dependencies are met (root steps). run_id may be chosen by the caller
+-- (an idempotency key of sorts); a run_id that exists already is an error.
+create or replace function pgflow.start_flow(flow_slug text, input jsonb, run_id uuid default null)
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+as $$
+begin
+  if start_flow.input is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('input of a run of flow "%s" must not be null', start_flow.flow_slug),
+      hint    = 'Pass a JSON value: ''{}'' for no input, ''null''::jsonb for JSON null.';
+  end if;
+  return query select * from pgflow._start_runs(start_flow.flow_slug, array[start_flow.input], array[start_flow.run_id]);
+end;
+$$;
+
+comment on function pgflow.start_flow(text, jsonb, uuid) is
+  'starts a run of a flow with the given input and queues its root steps';
+
+-- start_flows( flow_slug, inputs )
+-- start_flow for many runs of one flow in one transaction: inputs is a JSON
+-- array, one element per run (each the run's input, as start_flow takes it).
+-- Returns the runs in the order of their inputs. All or nothing: one bad input
+-- (say, no array for a flow whose root step maps) and no run starts. For
+-- callers that start runs in bulk (an import, a fan-out from a schedule): one
+-- commit for all of them.
+create or replace function pgflow.start_flows(flow_slug text, inputs jsonb)
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+as $$
+begin
+  if start_flows.inputs is null or jsonb_typeof(start_flows.inputs) <> 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('inputs of runs of flow "%s" must be a JSON array, got %s',
+                       coalesce(start_flows.flow_slug, 'NULL'), coalesce(jsonb_typeof(start_flows.inputs), 'NULL')),
+      hint    = 'Pass one element per run: ''[{"id": 1}, {"id": 2}]'' starts two runs.';
+  end if;
+  return query
+  select * from pgflow._start_runs(start_flows.flow_slug,
+                                   array(select e.value from jsonb_array_elements(start_flows.inputs) with ordinality as e (value, n)
+                                          order by e.n),
+                                   array[]::uuid[]);
+end;
+$$;
+
+comment on function pgflow.start_flows(text, jsonb) is
+  'starts one run of the flow per element of a JSON array of inputs, in one transaction';
+
+-- resume_run( run_id )
+-- Resumes a paused run: it is started again, the messages that start_tasks
+-- held while it was paused become visible now, and the steps that became
+-- ready meanwhile are queued (as after a completion). Returns the run.
+-- Resuming a started run changes nothing; a finished or cancelled run cannot
+-- be resumed (object_not_in_prerequisite_state). Sends run:resumed (with
+-- status started), then the events of what it queues.
+create or replace function pgflow.resume_run(run_id uuid)
+returns pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+begin
+  if resume_run.run_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id must not be null',
+      hint    = 'Pass the id of the run to resume (pgflow.runs.run_id).';
+  end if;
+  v_run := pgflow._lock_run(resume_run.run_id);
+  if v_run.status = 'started' then
+    return v_run;
+  end if;
+  if v_run.status <> 'paused' then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('run "%s" is %s and cannot be resumed', resume_run.run_id, v_run.status),
+      hint    = 'Only a paused run can be resumed.';
+  end if;
+
+  update pgflow.runs as r
+     set status = 'started', paused_at = null
+   where r.run_id = resume_run.run_id;
+
+  -- start_tasks held these messages with visibility 'infinity'.
+  execute format('update pgmq.%I as q set vt = clock_timestamp() where q.vt = ''infinity'' and q.msg_id = any($1)',
+                 'q_' || lower(v_run.flow_slug))
+    using array(select t.message_id
+                  from pgflow.step_tasks as t
+                 where t.run_id = resume_run.run_id and t.status in ('queued', 'started')
+                   and t.message_id is not null);
+
+  perform pgflow._emit_event(v_run.flow_slug, v_run.run_id, 'run:resumed',
+    jsonb_build_object('status', 'started', 'resumed_at', now()));
+
+  perform pgflow._cascade(array[resume_run.run_id], array[v_run.flow_slug], null, null);
+
+  select * into v_run from pgflow.runs as r where r.run_id = resume_run.run_id;
+  return v_run;
+end;
+$$;
+
+comment on function pgflow.resume_run(uuid) is
+  'resumes a paused run: held messages become visible and the steps that became ready are queued';
+
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (fail_task), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. Messages of cancelled tasks (a worker read
+-- them just before cancel_run) are archived. Messages of a paused run's
+-- queued tasks (and started ones whose lease ran out) are held: their
+-- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index. A skipped dependency has no key.
+create or replace function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+  v_expired record;
+begin
+  perform pgflow._authorize_worker(start_tasks.flow_slug);
+  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug, msg_ids and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', start_tasks.flow_slug),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+
+  -- Leases that ran out on the last attempt: fail those tasks (locking their
+  -- runs first, as complete_task does) before starting anything.
+  for v_expired in
+    select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and t.status = 'started'
+       and r.status = 'started' -- cancel: a paused run's expired task is held, not failed
+       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+       and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
+  loop
+    perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
+      format('timed out: no result within %s seconds, after %s attempts', v_expired.timeout + 2,
+             v_expired.attempts_count));
+  end loop;
+
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  with candidates as (
+    select t.run_id, t.step_slug, t.task_index
+      from pgflow.step_tasks as t
+      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+      join pgflow.flows as f on f.flow_slug = t.flow_slug
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids)
+       and r.status = 'started'
+       and (t.status = 'queued'
+            or (t.status = 'started'
+                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       for update of t skip locked
+  ), started as (
+    update pgflow.step_tasks as t
+       set status = 'started',
+           attempts_count = t.attempts_count + 1,
+           started_at = now(),
+           last_worker_id = start_tasks.worker_id
+      from candidates as c, pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+     where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+       and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+       and f.flow_slug = t.flow_slug
+       and r.run_id = t.run_id
+    returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+              coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
+  )
+  select array_agg(row(
+           start_tasks.flow_slug, st.run_id, st.step_slug,
+           case
+             when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+             when st.step_type = 'map' then
+               (select dep.output -> st.task_index
+                  from pgflow.deps as d
+                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                 where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+             else jsonb_build_object('run', st.run_input)
+                  || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                 from pgflow.deps as d
+                                 join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                  and dep.status = 'completed'),
+                              '{}'::jsonb)
+           end,
+           st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+         order by st.message_id)
+    into v_tasks
+    from started as st;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  -- Messages that started no task (the common case is none: nothing to do).
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status = 'cancelled');
+    if cardinality(v_ids) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_ids);
+    end if;
+    v_ids := array(select t.message_id
+                     from pgflow.step_tasks as t
+                     join pgflow.runs as r on r.run_id = t.run_id
+                    where t.flow_slug = start_tasks.flow_slug
+                      and t.message_id = any(start_tasks.msg_ids)
+                      and t.status in ('queued', 'started')
+                      and r.status = 'paused'
+                      and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+    if cardinality(v_ids) > 0 then
+      execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                     'q_' || lower(start_tasks.flow_slug))
+        using v_ids;
+    end if;
+
+    -- Messages of no task at all.
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null
+                          and not exists (select from pgflow.step_tasks as t
+                                           where t.flow_slug = start_tasks.flow_slug and t.message_id = m));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
+
+-- complete_task( run_id, step_slug, task_index, output )
+-- Records a started task's output and archives its message. The last task of
+-- a step completes the step (a map's output is the array of its tasks'
+-- outputs in task_index order) and cascades: dependents become ready and are
+-- queued, and the run completes when no step remains.
+--
+-- Only a started task of a running (or paused) run is completed. Otherwise
+-- (the task is queued, completed, failed or cancelled already, or the run
+-- has finished or was cancelled) nothing
+-- changes and no row is returned: a late or repeated call is harmless.
+-- An unknown run, step or task is an error.
+create or replace function pgflow.complete_task(run_id uuid, step_slug text, task_index integer, output jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+as $$
+declare
+  v_run pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
+begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
+  if complete_task.output is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('output of task %s of step "%s" must not be null',
+                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
+      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
+  end if;
+  return query select * from pgflow._complete_tasks(array[complete_task.run_id], array[complete_task.step_slug],
+                                                     array[complete_task.task_index], array[complete_task.output]);
+end;
+$$;
+
+comment on function pgflow.complete_task(uuid, text, integer, jsonb) is
+  'completes a started task with its output and cascades to dependent steps and the run';
+
+-- complete_tasks( tasks )
+-- complete_task for many tasks in one transaction: tasks is a JSON array of
+--   {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n>, "output": <json>}
+-- (task_index defaults to 0). A worker that ran a batch of tasks reports them
+-- in one call: one commit instead of one per task. The runs are locked first,
+-- in run_id order, so that batches racing over the same runs cannot deadlock;
+-- then the tasks complete together (_complete_tasks: one statement per stage
+-- for the whole batch, one cascade for all its runs), their messages are
+-- archived with one call per flow, and the completed tasks are returned. A
+-- task that complete_task would ignore (not started, or its run finished) is
+-- ignored here too; an unknown run, step or task is an error and nothing of
+-- the batch is kept.
+create or replace function pgflow.complete_tasks(tasks jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+as $$
+declare
+  v_bad     record;
+  v_runs    uuid[];
+  v_steps   text[];
+  v_indexes integer[];
+  v_outputs jsonb[];
+  v_locked  integer;
+begin
+  if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('tasks must be a JSON array, got %s', coalesce(jsonb_typeof(complete_tasks.tasks), 'NULL')),
+      hint    = 'Pass [{"run_id": "…", "step_slug": "…", "task_index": 0, "output": {…}}, …].';
+  end if;
+
+  select e.n, left(e.t::text, 200) as t into v_bad
+    from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)
+   where jsonb_typeof(e.t) <> 'object'
+      or jsonb_typeof(e.t -> 'run_id') is distinct from 'string'
+      or (e.t ->> 'run_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
+      or jsonb_typeof(e.t -> 'step_slug') is distinct from 'string'
+      or (e.t ? 'task_index' and (jsonb_typeof(e.t -> 'task_index') <> 'number'
+                                  or (e.t ->> 'task_index') !~ '^[0-9]{1,9}$'))
+      or not e.t ? 'output'
+   order by e.n
+   limit 1;
+  if found then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('task %s of the batch is malformed: %s', v_bad.n, v_bad.t),
+      hint    = 'Each task is {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n >= 0>, "output": <json>}.';
+  end if;
+
+  select array_agg((e.t ->> 'run_id')::uuid order by e.n),
+         array_agg(e.t ->> 'step_slug' order by e.n),
+         array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n),
+         array_agg(e.t -> 'output' order by e.n)
+    into v_runs, v_steps, v_indexes, v_outputs
+    from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n);
+  if v_runs is null then
+    return;
+  end if;
+
+  -- The caller may work every flow of the batch, before it locks anything.
+  perform pgflow._authorize_worker(f.flow_slug)
+     from (select distinct r.flow_slug from pgflow.runs as r where r.run_id = any(v_runs)) as f;
+
+  -- Every run of the batch locked up front, in one order (see _lock_run).
+  select count(*)::integer into v_locked
+    from (select from pgflow.runs as r where r.run_id = any(v_runs) order by r.run_id for no key update) as l;
+  -- Fewer than asked for: an unknown run, with the error _lock_run gives.
+  if v_locked < (select count(distinct u.r) from unnest(v_runs) as u(r)) then
+    perform pgflow._lock_run(u.r)
+       from unnest(v_runs) as u(r)
+      where not exists (select from pgflow.runs as r where r.run_id = u.r)
+      order by u.r
+      limit 1;
+  end if;
+
+  return query select * from pgflow._complete_tasks(v_runs, v_steps, v_indexes, v_outputs);
+end;
+$$;
+
+comment on function pgflow.complete_tasks(jsonb) is
+  'completes a batch of started tasks in one transaction, locking their runs in a fixed order';
+
+-- fail_task( run_id, step_slug, task_index, error_message )
+-- Records a started task's failure. While attempts remain (attempts_count <
+-- max_attempts) the task is queued again and its message delayed by
+-- calculate_retry_delay(base_delay, attempts_count - 1): base_delay, then
+-- twice that, and so on. Otherwise the task, its step and the run fail, and
+-- the run's other queued work is archived.
+--
+-- Like complete_task, it changes nothing and returns no row unless the task
+-- is started and the run is running (or paused: a retry of a paused run is
+-- queued, and start_tasks holds it until resume_run); an unknown run, step or
+-- task is an error.
+create or replace function pgflow.fail_task(run_id uuid, step_slug text, task_index integer, error_message text)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+as $$
+declare
+  v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);
+  v_task         pgflow.step_tasks%rowtype;
+  v_max_attempts integer;
+  v_base_delay   integer;
+begin
+  perform pgflow._authorize_worker(v_run.flow_slug);
+  select coalesce(s.opt_max_attempts, f.opt_max_attempts), coalesce(s.opt_base_delay, f.opt_base_delay)
+    into v_max_attempts, v_base_delay
+    from pgflow.steps as s
+    join pgflow.flows as f on f.flow_slug = s.flow_slug
+   where s.flow_slug = v_run.flow_slug and s.step_slug = fail_task.step_slug;
+
+  update pgflow.step_tasks as t
+     set status        = case when t.attempts_count < v_max_attempts then 'queued' else 'failed' end,
+         started_at    = case when t.attempts_count < v_max_attempts then null else t.started_at end,
+         failed_at     = case when t.attempts_count < v_max_attempts then null else now() end,
+         error_message = fail_task.error_message
+   where t.run_id = fail_task.run_id
+     and t.step_slug = fail_task.step_slug
+     and t.task_index = fail_task.task_index
+     and t.status = 'started'
+     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
+  returning * into v_task;
+  if not found then
+    perform pgflow._assert_task_exists(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.task_index);
+    return;
+  end if;
+
+  if v_task.status = 'queued' then
+    perform pgmq.set_vt(v_run.flow_slug, v_task.message_id,
+                        pgflow.calculate_retry_delay(v_base_delay, v_task.attempts_count - 1));
+    return next v_task;
+    return;
+  end if;
+
+  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
+  perform pgflow._fail_step(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.error_message);
+
+  return next v_task;
+end;
+$$;
+
+comment on function pgflow.fail_task(uuid, text, integer, text) is
+  'fails a started task: queued again with exponential backoff while attempts remain, else fails step and run';
+revoke all on function pgflow._events_wanted() from public;
+alter function pgflow.start_flow(text, jsonb, uuid) security definer;
+alter function pgflow.start_flows(text, jsonb) security definer;
+alter function pgflow.start_tasks(text, bigint[], uuid) security definer;
+alter function pgflow.complete_task(uuid, text, integer, jsonb) security definer;
+alter function pgflow.complete_tasks(jsonb) security definer;
+alter function pgflow.fail_task(uuid, text, integer, text) security definer;
+alter function pgflow.resume_run(uuid) security definer;
