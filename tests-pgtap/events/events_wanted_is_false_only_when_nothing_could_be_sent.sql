@@ -15,19 +15,14 @@ select is(pgflow._events_wanted(), true, 'auto with a live subscription to any c
 update pgflow.subscriptions set expires_at = clock_timestamp() - interval '1 second';
 select is(pgflow._events_wanted(), false, 'an expired subscription is as good as none');
 
-set local pgflow.notify = 'on';
-select is(pgflow._events_wanted(), true, 'on: always wanted');
-set local pgflow.notify = 'TRUE';
-select is(pgflow._events_wanted(), true, 'true (any case): always wanted');
-set local pgflow.notify = '1';
-select is(pgflow._events_wanted(), true, '1: always wanted');
-set local pgflow.notify = 'off';
-select is(pgflow._events_wanted(), false, 'off: none');
-set local pgflow.notify = '0';
-select is(pgflow._events_wanted(), false, '0: none');
+-- Each value in turn (set_config runs before _events_wanted in each row).
+select is(w.wanted, m.expected, format('pgflow.notify = %s: %s', m.mode, m.why))
+  from (values ('on', true, 'always wanted'), ('TRUE', true, 'always wanted, any case'),
+               ('1', true, 'always wanted'), ('off', false, 'none'), ('0', false, 'none'),
+               ('loud', true, 'a bad value counts as wanted')) as m(mode, expected, why)
+ cross join lateral (select set_config('pgflow.notify', m.mode, true) as mode) as c
+ cross join lateral (select pgflow._events_wanted() as wanted where c.mode is not null) as w;
 
-set local pgflow.notify = 'loud';
-select is(pgflow._events_wanted(), true, 'a bad value counts as wanted');
 select pgflow.create_flow('ew_flow');
 select pgflow.add_step('ew_flow', 'a');
 select throws_ok($$ select pgflow.start_flow('ew_flow', '{}') $$, '22023', 'invalid value for pgflow.notify: "loud"',
