@@ -5,8 +5,12 @@
 -- holds only the rows it is for (created, no dependency left), as upstream's
 -- does, so it stays small. The hot path's entry points also run with jit off:
 -- under their enable_seqscan = off a stray sequential scan is costed high
--- enough to be JIT-compiled. create or replace resets SECURITY DEFINER, so it
--- is set again below.
+-- enough to be JIT-compiled. Without conditions, start_flow inserts root
+-- steps started (_start_runs), and _cascade takes them as started steps to
+-- queue: its signature gains that argument. create or replace resets
+-- SECURITY DEFINER, so it is set again below.
+
+drop function pgflow._cascade(uuid[], text[], uuid[], text[]);
 
 drop index pgflow.step_states_ready_idx;
 create index step_states_ready_idx on pgflow.step_states (run_id, status, remaining_deps)
@@ -356,13 +360,109 @@ begin
 end;
 $$;
 
+-- _cascade( run_ids, flow_slugs, done_runs, done_steps, started )
+-- Drives runs forward, any number at once (runs of the flows flow_slugs):
+-- after steps completed (step done_steps[i] of run done_runs[i]), or, with no
+-- steps, after the runs started or resumed. started: steps the caller marked
+-- started already (_start_runs' roots), whose tasks are to be queued. It settles the completed steps, skips the ready steps
+-- whose condition is not met (_apply_conditions, for flows with conditions),
+-- queues the steps that became ready, completes at once the maps over empty
+-- arrays (which may make more steps ready: hence the loop), and completes the
+-- runs with nothing left. Each stage is one statement for all the runs, so a
+-- batch of tasks (complete_tasks) or of runs (start_flows) pays it once. A run
+-- that fails on the way (a map over no array, an unmet 'fail' condition) is
+-- driven no further. The caller holds the runs' locks.
+--
+-- Plans. The hot path's queries take arrays (run_id = any($1), unnest($1)).
+-- For those, PostgreSQL's plan cache keeps choosing a new custom plan on every
+-- call (planning then costs more than running), and a generic plan made while
+-- the tables were small scans them, hash-joins them or looks runs up by status
+-- long after they have grown. So the entry points (start_flow, start_flows,
+-- start_tasks, complete_task, complete_tasks, fail_task, resume_run) run with
+-- plan_cache_mode = force_generic_plan, and enable_seqscan, enable_hashjoin
+-- and enable_mergejoin off: every query here finds its few rows by key,
+-- through nested loops over the primary keys and the indexes it names.
+create or replace function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[],
+                                started pgflow.step_states[] default null)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_runs        uuid[] := _cascade.run_ids;     -- every run driven (and not failed)
+  v_active      uuid[] := _cascade.run_ids;     -- the runs this round looks at
+  v_done_runs   uuid[] := _cascade.done_runs;
+  v_done_steps  text[] := _cascade.done_steps;
+  v_failed      uuid[];
+  v_ready       pgflow.step_states[] := _cascade.started; -- started steps to queue
+  v_settled     pgflow.step_states[];          -- steps the settling started
+  v_run         record;
+  v_conditions  text[] := array(select f from unnest(_cascade.flow_slugs) as f
+                                 where exists (select from pgflow.steps as s
+                                                where s.flow_slug = f
+                                                  and (s.run_if is not null or s.run_unless is not null)));
+begin
+  loop
+    if cardinality(v_done_runs) > 0 then
+      -- Without conditions, the steps made ready are marked started right away.
+      select st.failed, st.ready into v_failed, v_settled
+        from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
+      v_ready := v_ready || v_settled;
+      if cardinality(v_failed) > 0 then
+        v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
+        v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
+      end if;
+    end if;
+
+    -- Conditions are tested before anything ready is queued (or, for an
+    -- empty map, completed); an unmet 'fail' condition fails the run. Flows
+    -- without conditions (most) skip this.
+    if cardinality(v_conditions) > 0 then
+      for v_run in
+        select r.run_id, r.flow_slug
+          from unnest(v_active) as u(id)
+          join pgflow.runs as r on r.run_id = u.id
+         where r.flow_slug = any(v_conditions)
+         order by r.run_id
+      loop
+        if not pgflow._apply_conditions(v_run.run_id, v_run.flow_slug) then
+          v_runs   := array_remove(v_runs, v_run.run_id);
+          v_active := array_remove(v_active, v_run.run_id);
+        end if;
+      end loop;
+    end if;
+
+    perform pgflow._queue_ready_steps(v_active, v_ready);
+    v_ready := null;
+
+    with empty as (
+      update pgflow.step_states as ss
+         set status = 'completed', started_at = now(), completed_at = now(),
+             remaining_tasks = 0, output = '[]'::jsonb
+       where ss.run_id = any(v_active)
+         and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks = 0
+      returning ss.run_id, ss.step_slug
+    )
+    select array_agg(e.run_id), array_agg(e.step_slug) into v_done_runs, v_done_steps from empty as e;
+
+    exit when v_done_runs is null;
+    v_active := array(select distinct r from unnest(v_done_runs) as r);
+  end loop;
+
+  perform pgflow._complete_runs_if_done(v_runs);
+end;
+$$;
+
 -- _start_runs( flow_slug, inputs, run_ids )
 -- What start_flow and start_flows share: starts one run of the flow per
 -- input (inputs[i], with run id run_ids[i], a new one where that is null),
 -- all in one go: the runs, one step_state per step of each, their run:started
 -- events, and one cascade for all of them, which queues every root step with
--- one send_batch. Returns the runs in the order of their inputs. One bad input
--- and no run starts.
+-- one send_batch. A root step with tasks is inserted started when the flow
+-- has no conditions (they are tested before anything starts): one row
+-- version less per run than starting it in the cascade. Returns the runs in
+-- the order of their inputs. One bad input and no run starts.
 create or replace function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[])
 returns setof pgflow.runs
 language plpgsql
@@ -375,6 +475,8 @@ declare
   v_root_map   text;
   v_bad        record;
   v_inserted   integer;
+  v_conditions boolean;
+  v_started    pgflow.step_states[];
 begin
   if _start_runs.flow_slug is null then
     raise exception using
@@ -392,8 +494,9 @@ begin
       hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
   end if;
 
-  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
-    into v_step_count, v_root_map
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0),
+         bool_or(s.run_if is not null or s.run_unless is not null)
+    into v_step_count, v_root_map, v_conditions
     from pgflow.steps as s
    where s.flow_slug = _start_runs.flow_slug;
   if v_step_count = 0 then
@@ -434,13 +537,25 @@ begin
       hint    = 'Each run needs its own run_id; leave it out to get a new one.';
   end if;
 
-  insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks)
-  select s.flow_slug, u.id, s.step_slug, s.deps_count,
-         case when s.step_type = 'single' then 1
-              when s.deps_count = 0 then jsonb_array_length(u.input) end
-    from unnest(v_ids, _start_runs.inputs) as u(id, input)
-   cross join pgflow.steps as s
-   where s.flow_slug = _start_runs.flow_slug;
+  with inserted as (
+    insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks,
+                                    status, started_at, remaining_tasks)
+    select s.flow_slug, u.id, s.step_slug, s.deps_count, t.n,
+           case when t.start_now then 'started' else 'created' end,
+           case when t.start_now then now() end,
+           case when t.start_now then t.n end
+      from unnest(v_ids, _start_runs.inputs) as u(id, input)
+     cross join pgflow.steps as s
+     cross join lateral (select n, not v_conditions and s.deps_count = 0 and n > 0 as start_now
+                           from (select case when s.step_type = 'single' then 1
+                                             when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
+                        ) as t
+     where s.flow_slug = _start_runs.flow_slug
+    returning *
+  )
+  select array_agg(i::pgflow.step_states order by i.run_id, i.step_slug) filter (where i.status = 'started')
+    into v_started
+    from inserted as i;
 
   if pgflow._events_wanted() then
     perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
@@ -449,7 +564,7 @@ begin
       order by u.n;
   end if;
 
-  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null);
+  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null, v_started);
 
   return query
   select r.*
@@ -981,3 +1096,4 @@ alter function pgflow.complete_task(uuid, text, integer, jsonb) security definer
 alter function pgflow.complete_tasks(jsonb) security definer;
 alter function pgflow.fail_task(uuid, text, integer, text) security definer;
 alter function pgflow.resume_run(uuid) security definer;
+revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[], pgflow.step_states[]) from public;

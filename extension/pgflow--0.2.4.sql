@@ -1867,10 +1867,11 @@ begin
 end;
 $$;
 
--- _cascade( run_ids, flow_slugs, done_runs, done_steps )
+-- _cascade( run_ids, flow_slugs, done_runs, done_steps, started )
 -- Drives runs forward, any number at once (runs of the flows flow_slugs):
 -- after steps completed (step done_steps[i] of run done_runs[i]), or, with no
--- steps, after the runs started or resumed. It settles the completed steps, skips the ready steps
+-- steps, after the runs started or resumed. started: steps the caller marked
+-- started already (_start_runs' roots), whose tasks are to be queued. It settles the completed steps, skips the ready steps
 -- whose condition is not met (_apply_conditions, for flows with conditions),
 -- queues the steps that became ready, completes at once the maps over empty
 -- arrays (which may make more steps ready: hence the loop), and completes the
@@ -1888,7 +1889,8 @@ $$;
 -- plan_cache_mode = force_generic_plan, and enable_seqscan, enable_hashjoin
 -- and enable_mergejoin off: every query here finds its few rows by key,
 -- through nested loops over the primary keys and the indexes it names.
-create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[])
+create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[],
+                                started pgflow.step_states[] default null)
 returns void
 language plpgsql
 volatile
@@ -1900,7 +1902,8 @@ declare
   v_done_runs   uuid[] := _cascade.done_runs;
   v_done_steps  text[] := _cascade.done_steps;
   v_failed      uuid[];
-  v_ready       pgflow.step_states[];          -- steps the settling started
+  v_ready       pgflow.step_states[] := _cascade.started; -- started steps to queue
+  v_settled     pgflow.step_states[];          -- steps the settling started
   v_run         record;
   v_conditions  text[] := array(select f from unnest(_cascade.flow_slugs) as f
                                  where exists (select from pgflow.steps as s
@@ -1908,11 +1911,11 @@ declare
                                                   and (s.run_if is not null or s.run_unless is not null)));
 begin
   loop
-    v_ready := null;
     if cardinality(v_done_runs) > 0 then
       -- Without conditions, the steps made ready are marked started right away.
-      select st.failed, st.ready into v_failed, v_ready
+      select st.failed, st.ready into v_failed, v_settled
         from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
+      v_ready := v_ready || v_settled;
       if cardinality(v_failed) > 0 then
         v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
         v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
@@ -1938,6 +1941,7 @@ begin
     end if;
 
     perform pgflow._queue_ready_steps(v_active, v_ready);
+    v_ready := null;
 
     with empty as (
       update pgflow.step_states as ss
@@ -1962,8 +1966,10 @@ $$;
 -- input (inputs[i], with run id run_ids[i], a new one where that is null),
 -- all in one go: the runs, one step_state per step of each, their run:started
 -- events, and one cascade for all of them, which queues every root step with
--- one send_batch. Returns the runs in the order of their inputs. One bad input
--- and no run starts.
+-- one send_batch. A root step with tasks is inserted started when the flow
+-- has no conditions (they are tested before anything starts): one row
+-- version less per run than starting it in the cascade. Returns the runs in
+-- the order of their inputs. One bad input and no run starts.
 create function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[])
 returns setof pgflow.runs
 language plpgsql
@@ -1976,6 +1982,8 @@ declare
   v_root_map   text;
   v_bad        record;
   v_inserted   integer;
+  v_conditions boolean;
+  v_started    pgflow.step_states[];
 begin
   if _start_runs.flow_slug is null then
     raise exception using
@@ -1993,8 +2001,9 @@ begin
       hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
   end if;
 
-  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
-    into v_step_count, v_root_map
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0),
+         bool_or(s.run_if is not null or s.run_unless is not null)
+    into v_step_count, v_root_map, v_conditions
     from pgflow.steps as s
    where s.flow_slug = _start_runs.flow_slug;
   if v_step_count = 0 then
@@ -2035,13 +2044,25 @@ begin
       hint    = 'Each run needs its own run_id; leave it out to get a new one.';
   end if;
 
-  insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks)
-  select s.flow_slug, u.id, s.step_slug, s.deps_count,
-         case when s.step_type = 'single' then 1
-              when s.deps_count = 0 then jsonb_array_length(u.input) end
-    from unnest(v_ids, _start_runs.inputs) as u(id, input)
-   cross join pgflow.steps as s
-   where s.flow_slug = _start_runs.flow_slug;
+  with inserted as (
+    insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks,
+                                    status, started_at, remaining_tasks)
+    select s.flow_slug, u.id, s.step_slug, s.deps_count, t.n,
+           case when t.start_now then 'started' else 'created' end,
+           case when t.start_now then now() end,
+           case when t.start_now then t.n end
+      from unnest(v_ids, _start_runs.inputs) as u(id, input)
+     cross join pgflow.steps as s
+     cross join lateral (select n, not v_conditions and s.deps_count = 0 and n > 0 as start_now
+                           from (select case when s.step_type = 'single' then 1
+                                             when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
+                        ) as t
+     where s.flow_slug = _start_runs.flow_slug
+    returning *
+  )
+  select array_agg(i::pgflow.step_states order by i.run_id, i.step_slug) filter (where i.status = 'started')
+    into v_started
+    from inserted as i;
 
   if pgflow._events_wanted() then
     perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
@@ -2050,7 +2071,7 @@ begin
       order by u.n;
   end if;
 
-  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null);
+  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null, v_started);
 
   return query
   select r.*
@@ -3902,7 +3923,7 @@ revoke all on function pgflow._complete_runs_if_done(uuid[]) from public;
 revoke all on function pgflow._settle_completed_steps(uuid[], text[], boolean) from public;
 revoke all on function pgflow._queue_ready_steps(uuid[], pgflow.step_states[]) from public;
 revoke all on function pgflow._apply_conditions(uuid, text) from public;
-revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[]) from public;
+revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[], pgflow.step_states[]) from public;
 revoke all on function pgflow._start_runs(text, jsonb[], uuid[]) from public;
 revoke all on function pgflow._assert_task_exists(uuid, text, text, integer) from public;
 revoke all on function pgflow._lock_run(uuid) from public;

@@ -1,8 +1,9 @@
 
--- _cascade( run_ids, flow_slugs, done_runs, done_steps )
+-- _cascade( run_ids, flow_slugs, done_runs, done_steps, started )
 -- Drives runs forward, any number at once (runs of the flows flow_slugs):
 -- after steps completed (step done_steps[i] of run done_runs[i]), or, with no
--- steps, after the runs started or resumed. It settles the completed steps, skips the ready steps
+-- steps, after the runs started or resumed. started: steps the caller marked
+-- started already (_start_runs' roots), whose tasks are to be queued. It settles the completed steps, skips the ready steps
 -- whose condition is not met (_apply_conditions, for flows with conditions),
 -- queues the steps that became ready, completes at once the maps over empty
 -- arrays (which may make more steps ready: hence the loop), and completes the
@@ -20,7 +21,8 @@
 -- plan_cache_mode = force_generic_plan, and enable_seqscan, enable_hashjoin
 -- and enable_mergejoin off: every query here finds its few rows by key,
 -- through nested loops over the primary keys and the indexes it names.
-create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[])
+create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[],
+                                started pgflow.step_states[] default null)
 returns void
 language plpgsql
 volatile
@@ -32,7 +34,8 @@ declare
   v_done_runs   uuid[] := _cascade.done_runs;
   v_done_steps  text[] := _cascade.done_steps;
   v_failed      uuid[];
-  v_ready       pgflow.step_states[];          -- steps the settling started
+  v_ready       pgflow.step_states[] := _cascade.started; -- started steps to queue
+  v_settled     pgflow.step_states[];          -- steps the settling started
   v_run         record;
   v_conditions  text[] := array(select f from unnest(_cascade.flow_slugs) as f
                                  where exists (select from pgflow.steps as s
@@ -40,11 +43,11 @@ declare
                                                   and (s.run_if is not null or s.run_unless is not null)));
 begin
   loop
-    v_ready := null;
     if cardinality(v_done_runs) > 0 then
       -- Without conditions, the steps made ready are marked started right away.
-      select st.failed, st.ready into v_failed, v_ready
+      select st.failed, st.ready into v_failed, v_settled
         from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
+      v_ready := v_ready || v_settled;
       if cardinality(v_failed) > 0 then
         v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
         v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
@@ -70,6 +73,7 @@ begin
     end if;
 
     perform pgflow._queue_ready_steps(v_active, v_ready);
+    v_ready := null;
 
     with empty as (
       update pgflow.step_states as ss

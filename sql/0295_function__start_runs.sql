@@ -4,8 +4,10 @@
 -- input (inputs[i], with run id run_ids[i], a new one where that is null),
 -- all in one go: the runs, one step_state per step of each, their run:started
 -- events, and one cascade for all of them, which queues every root step with
--- one send_batch. Returns the runs in the order of their inputs. One bad input
--- and no run starts.
+-- one send_batch. A root step with tasks is inserted started when the flow
+-- has no conditions (they are tested before anything starts): one row
+-- version less per run than starting it in the cascade. Returns the runs in
+-- the order of their inputs. One bad input and no run starts.
 create function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[])
 returns setof pgflow.runs
 language plpgsql
@@ -18,6 +20,8 @@ declare
   v_root_map   text;
   v_bad        record;
   v_inserted   integer;
+  v_conditions boolean;
+  v_started    pgflow.step_states[];
 begin
   if _start_runs.flow_slug is null then
     raise exception using
@@ -35,8 +39,9 @@ begin
       hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
   end if;
 
-  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0)
-    into v_step_count, v_root_map
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0),
+         bool_or(s.run_if is not null or s.run_unless is not null)
+    into v_step_count, v_root_map, v_conditions
     from pgflow.steps as s
    where s.flow_slug = _start_runs.flow_slug;
   if v_step_count = 0 then
@@ -77,13 +82,25 @@ begin
       hint    = 'Each run needs its own run_id; leave it out to get a new one.';
   end if;
 
-  insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks)
-  select s.flow_slug, u.id, s.step_slug, s.deps_count,
-         case when s.step_type = 'single' then 1
-              when s.deps_count = 0 then jsonb_array_length(u.input) end
-    from unnest(v_ids, _start_runs.inputs) as u(id, input)
-   cross join pgflow.steps as s
-   where s.flow_slug = _start_runs.flow_slug;
+  with inserted as (
+    insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks,
+                                    status, started_at, remaining_tasks)
+    select s.flow_slug, u.id, s.step_slug, s.deps_count, t.n,
+           case when t.start_now then 'started' else 'created' end,
+           case when t.start_now then now() end,
+           case when t.start_now then t.n end
+      from unnest(v_ids, _start_runs.inputs) as u(id, input)
+     cross join pgflow.steps as s
+     cross join lateral (select n, not v_conditions and s.deps_count = 0 and n > 0 as start_now
+                           from (select case when s.step_type = 'single' then 1
+                                             when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
+                        ) as t
+     where s.flow_slug = _start_runs.flow_slug
+    returning *
+  )
+  select array_agg(i::pgflow.step_states order by i.run_id, i.step_slug) filter (where i.status = 'started')
+    into v_started
+    from inserted as i;
 
   if pgflow._events_wanted() then
     perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
@@ -92,7 +109,7 @@ begin
       order by u.n;
   end if;
 
-  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null);
+  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null, v_started);
 
   return query
   select r.*

@@ -10,7 +10,7 @@ revoke all on function pgflow._complete_runs_if_done(uuid[]) from public;
 revoke all on function pgflow._settle_completed_steps(uuid[], text[], boolean) from public;
 revoke all on function pgflow._queue_ready_steps(uuid[], pgflow.step_states[]) from public;
 revoke all on function pgflow._apply_conditions(uuid, text) from public;
-revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[]) from public;
+revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[], pgflow.step_states[]) from public;
 revoke all on function pgflow._start_runs(text, jsonb[], uuid[]) from public;
 revoke all on function pgflow._assert_task_exists(uuid, text, text, integer) from public;
 revoke all on function pgflow._lock_run(uuid) from public;
