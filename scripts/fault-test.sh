@@ -77,16 +77,23 @@ TS_RUNS=60
 (cd client-ts && { [ -f dist/cli/main.js ] || npm run -s build; } \
   && node dist/cli/main.js compile examples/diamond.ts --out "$LOGS/mig" >/dev/null) || echo "not ok - could not compile the example flow"
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$LOGS"/mig/*_create_diamond.sql >/dev/null
-psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "select count(*) from generate_series(1, $TS_RUNS) as i,
-  lateral pgflow.start_flow('diamond', jsonb_build_object('n', 1 + i % 7)) as r" >/dev/null
+# Runs i = $1..$2. Half of them start before the worker, half right after the
+# fast restart: the worker, which can finish a batch within a second, still
+# has work in flight at the crash.
+start_ts_runs() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "select count(*) from generate_series($1, $2) as i,
+    lateral pgflow.start_flow('diamond', jsonb_build_object('n', 1 + i % 7)) as r" >/dev/null
+}
+start_ts_runs 1 $((TS_RUNS / 2))
 (cd client-ts && PGDATABASE=$DB exec node --import pgflow/register examples/worker.ts) >"$LOGS/ts-worker.log" 2>&1 &
 ts_worker=$!
 ts_done() { q "select count(*) from pgflow.step_tasks where flow_slug = 'diamond' and status = 'completed'"; }
-ts_tasks=$(q "select count(*) + sum((input ->> 'n')::integer) from pgflow.runs where flow_slug = 'diamond'")  # 4 singles + n map tasks a run
 sleep 1
 ts_before_fast=$(ts_done)
 scripts/db.sh restart fast >/dev/null
-sleep 1
+start_ts_runs $((TS_RUNS / 2 + 1)) $TS_RUNS
+ts_tasks=$(q "select count(*) + sum((input ->> 'n')::integer) from pgflow.runs where flow_slug = 'diamond'")  # 4 singles + n map tasks a run
+sleep 0.5
 ts_before_crash=$(ts_done)
 scripts/db.sh restart immediate >/dev/null
 for _ in $(seq 1 60); do
