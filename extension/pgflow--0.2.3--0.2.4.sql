@@ -17,86 +17,6 @@ create index step_states_ready_idx on pgflow.step_states (run_id, status, remain
   where status = 'created' and remaining_deps = 0;
 
 
--- _emit_event( flow_slug, run_id, event_type, payload )
--- Sends one state-change event, in the caller's transaction, with pg_notify on
--- the global channel pgflow_events and on the flow's own channel (the flow
--- slug; at most 47 characters, so always a valid channel name). The message is
---   {"payload": {...}, "event": "<event_type>", "topic": "<flow_slug>", "timestamp": <epoch>}
--- and never carries outputs, so it stays far below NOTIFY's 8000-byte limit;
--- error messages are cut to 1000 characters. Where Supabase Realtime's
--- realtime.send() exists it gets the event too, with the output, on topic
--- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
--- pg_notify costs: PostgreSQL serializes the commits of notifying
--- transactions. So the setting pgflow.notify (per database, role or session)
--- decides: auto (the default) notifies only the channels someone subscribed
--- to (pgflow.subscribe), on notifies both channels always, off never.
-create or replace function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
-returns void
-language plpgsql
-volatile
-set search_path = ''
-as $$
-declare
-  v_mode     text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
-  v_send     regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
-  v_channels text[];
-  v_channel  text;
-  v_payload  jsonb;
-  v_message  text;
-begin
-  case
-    when v_mode in ('on', 'true', '1') then
-      v_channels := array['pgflow_events', _emit_event.flow_slug];
-    when v_mode = 'auto' then
-      v_channels := array(select s.channel from pgflow.subscriptions as s
-                           where s.channel in ('pgflow_events', _emit_event.flow_slug)
-                             and s.expires_at > clock_timestamp()
-                           order by s.channel <> 'pgflow_events');
-    when v_mode in ('off', 'false', '0') then
-      v_channels := '{}';
-    else
-      raise exception using
-        errcode = 'invalid_parameter_value',
-        message = format('invalid value for pgflow.notify: "%s"', left(v_mode, 100)),
-        hint    = 'pgflow.notify is auto (notify subscribed channels), on (always) or off (never).';
-  end case;
-  -- Nobody to tell: nothing to build (the common case on the hot path).
-  if cardinality(v_channels) = 0 and v_send is null then
-    return;
-  end if;
-
-  v_payload := jsonb_strip_nulls(
-    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
-    || (payload - 'output')
-    || case when payload ? 'error_message'
-            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
-            else '{}'::jsonb end);
-
-  if cardinality(v_channels) > 0 then
-    v_message := jsonb_build_object(
-      'payload',   v_payload,
-      'event',     event_type,
-      'topic',     flow_slug,
-      'timestamp', extract(epoch from clock_timestamp())
-    )::text;
-    foreach v_channel in array v_channels loop
-      perform pg_notify(v_channel, v_message);
-    end loop;
-  end if;
-
-  if v_send is not null then
-    execute format('select %s($1, $2, $3, false)', v_send::regproc)
-      using v_payload || case when payload ? 'output'
-                              then jsonb_build_object('output', payload -> 'output')
-                              else '{}'::jsonb end,
-            case when payload ? 'step_slug'
-                 then format('step:%s:%s', payload ->> 'step_slug', payload ->> 'status')
-                 else format('run:%s', payload ->> 'status') end,
-            format('pgflow:run:%s', run_id);
-  end if;
-end;
-$$;
-
 -- _events_wanted()
 -- Whether _emit_event could send anything at all right now: pgflow.notify is
 -- on (or not a valid value, which _emit_event then reports), or realtime.send
@@ -540,16 +460,15 @@ begin
   with inserted as (
     insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks,
                                     status, started_at, remaining_tasks)
-    select s.flow_slug, u.id, s.step_slug, s.deps_count, t.n,
+    select s.flow_slug, u.id, s.step_slug, s.deps_count, c.n,
            case when t.start_now then 'started' else 'created' end,
            case when t.start_now then now() end,
-           case when t.start_now then t.n end
+           case when t.start_now then c.n end
       from unnest(v_ids, _start_runs.inputs) as u(id, input)
      cross join pgflow.steps as s
-     cross join lateral (select n, not v_conditions and s.deps_count = 0 and n > 0 as start_now
-                           from (select case when s.step_type = 'single' then 1
-                                             when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
-                        ) as t
+     cross join lateral (select case when s.step_type = 'single' then 1
+                                     when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
+     cross join lateral (select not v_conditions and s.deps_count = 0 and c.n > 0 as start_now) as t
      where s.flow_slug = _start_runs.flow_slug
     returning *
   )

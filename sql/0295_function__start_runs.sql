@@ -85,16 +85,15 @@ begin
   with inserted as (
     insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks,
                                     status, started_at, remaining_tasks)
-    select s.flow_slug, u.id, s.step_slug, s.deps_count, t.n,
+    select s.flow_slug, u.id, s.step_slug, s.deps_count, c.n,
            case when t.start_now then 'started' else 'created' end,
            case when t.start_now then now() end,
-           case when t.start_now then t.n end
+           case when t.start_now then c.n end
       from unnest(v_ids, _start_runs.inputs) as u(id, input)
      cross join pgflow.steps as s
-     cross join lateral (select n, not v_conditions and s.deps_count = 0 and n > 0 as start_now
-                           from (select case when s.step_type = 'single' then 1
-                                             when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
-                        ) as t
+     cross join lateral (select case when s.step_type = 'single' then 1
+                                     when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
+     cross join lateral (select not v_conditions and s.deps_count = 0 and c.n > 0 as start_now) as t
      where s.flow_slug = _start_runs.flow_slug
     returning *
   )
