@@ -77,24 +77,30 @@ TS_RUNS=60
 (cd client-ts && { [ -f dist/cli/main.js ] || npm run -s build; } \
   && node dist/cli/main.js compile examples/diamond.ts --out "$LOGS/mig" >/dev/null) || echo "not ok - could not compile the example flow"
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$LOGS"/mig/*_create_diamond.sql >/dev/null
-# Runs i = $1..$2. Half of them start before the worker, half right after the
-# fast restart: the worker, which can finish a batch within a second, still
-# has work in flight at the crash.
+# Runs i = $1..$2. Each restart comes right after a third of the runs
+# started, and after the worker showed it was at work (it finishes 20 runs
+# within a second): so each restart finds its work unfinished, however fast
+# the worker and the machine are.
 start_ts_runs() {
   psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "select count(*) from generate_series($1, $2) as i,
     lateral pgflow.start_flow('diamond', jsonb_build_object('n', 1 + i % 7)) as r" >/dev/null
 }
-start_ts_runs 1 $((TS_RUNS / 2))
+ts_done() { q "select count(*) from pgflow.step_tasks where flow_slug = 'diamond' and status = 'completed'"; }
+ts_total() { q "select coalesce(sum(4 + (input ->> 'n')::integer), 0) from pgflow.runs where flow_slug = 'diamond'"; } # 4 singles + n map tasks a run
+wait_ts_done_over() { # n: until the worker completed more than n tasks (at most 30 s)
+  for _ in $(seq 1 300); do [ "$(ts_done)" -gt "$1" ] && return; sleep 0.1; done
+}
+third=$((TS_RUNS / 3))
+start_ts_runs 1 $third
 (cd client-ts && PGDATABASE=$DB exec node --import pgflow/register examples/worker.ts) >"$LOGS/ts-worker.log" 2>&1 &
 ts_worker=$!
-ts_done() { q "select count(*) from pgflow.step_tasks where flow_slug = 'diamond' and status = 'completed'"; }
-sleep 1
-ts_before_fast=$(ts_done)
+wait_ts_done_over 0
+start_ts_runs $((third + 1)) $((2 * third))
+ts_before_fast=$(ts_done); ts_started_fast=$(ts_total)
 scripts/db.sh restart fast >/dev/null
-start_ts_runs $((TS_RUNS / 2 + 1)) $TS_RUNS
-ts_tasks=$(q "select count(*) + sum((input ->> 'n')::integer) from pgflow.runs where flow_slug = 'diamond'")  # 4 singles + n map tasks a run
-sleep 0.5
-ts_before_crash=$(ts_done)
+wait_ts_done_over "$ts_before_fast"
+start_ts_runs $((2 * third + 1)) $TS_RUNS
+ts_before_crash=$(ts_done); ts_tasks=$(ts_total)
 scripts/db.sh restart immediate >/dev/null
 for _ in $(seq 1 60); do
   [ "$(q "select count(*) from pgflow.runs where flow_slug = 'diamond' and status = 'completed'")" = "$TS_RUNS" ] && break
@@ -102,10 +108,9 @@ for _ in $(seq 1 60); do
 done
 alive=$(kill -0 "$ts_worker" 2>/dev/null && echo yes || echo no)
 kill -TERM "$ts_worker" 2>/dev/null; wait "$ts_worker"; ts_rc=$?
-ts_tasks=$((ts_tasks + 3 * TS_RUNS))
-echo "# TypeScript worker: $ts_tasks tasks; $ts_before_fast completed before the fast shutdown, $ts_before_crash before the crash"
+echo "# TypeScript worker: $ts_tasks tasks; $ts_before_fast of $ts_started_fast completed before the fast shutdown, $ts_before_crash of $ts_tasks before the crash"
 check "its tasks were in flight at both restarts" \
-  "$([ "$ts_before_fast" -lt "$ts_tasks" ] && [ "$ts_before_crash" -lt "$ts_tasks" ] && echo yes)" yes
+  "$([ "$ts_before_fast" -lt "$ts_started_fast" ] && [ "$ts_before_crash" -lt "$ts_tasks" ] && echo yes)" yes
 check "the TypeScript worker lived through both restarts" "$alive" yes
 check "it finished every run started before them" \
   "$(q "select count(*) from pgflow.runs where flow_slug = 'diamond' and status = 'completed'")" "$TS_RUNS"
