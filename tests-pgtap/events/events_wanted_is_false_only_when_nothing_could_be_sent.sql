@@ -4,7 +4,7 @@
 -- including a bad pgflow.notify, is true, so _emit_event still runs and
 -- reports the bad value.
 begin;
-select plan(13);
+select plan(14);
 
 delete from pgflow.subscriptions;
 reset pgflow.notify;
@@ -37,6 +37,9 @@ select is(pgflow._events_wanted(), true, 'off, but realtime.send exists: wanted 
 select ok((select proconfig @> array['enable_seqscan=on'] from pg_proc
             where oid = 'pgflow._events_wanted()'::regprocedure),
   'it reads the few subscriptions with a sequential scan, even under the hot path''s settings');
+select is((select l.lanname::text from pg_proc as p join pg_language as l on l.oid = p.prolang
+            where p.oid = 'pgflow._events_wanted()'::regprocedure), 'plpgsql',
+  'PL/pgSQL, whose plans last the session (a SQL function with a SET clause is planned in every transaction)');
 select is((select has_function_privilege('public', 'pgflow._events_wanted()', 'execute')), false,
   'internal: not executable by PUBLIC');
 
