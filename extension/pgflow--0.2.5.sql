@@ -2507,6 +2507,12 @@ comment on function pgflow.resume_run(uuid) is
 -- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
 -- archived with a warning, so a stray message cannot come back forever.
 --
+-- Plans: as the other entry points (see _cascade), and with the joins in
+-- the order written (join_collapse_limit = 1): from the messages' task keys
+-- to the tasks, then their steps, flows and runs, each by primary key. Left
+-- free, a plan made before the tables were first analyzed could start from
+-- the steps and reach every task of the flow through its flow_slug.
+--
 -- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
 -- for a map step the array element at task_index. A skipped dependency has no key.
 create function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
@@ -2519,6 +2525,7 @@ set enable_seqscan = off
 set enable_hashjoin = off
 set enable_mergejoin = off
 set jit = off
+set join_collapse_limit = 1
 as $$
 declare
   v_tasks   pgflow.step_task_record[];
@@ -2526,6 +2533,9 @@ declare
   v_ids     bigint[];
   v_unknown bigint[];
   v_expired record;
+  v_runs    uuid[];
+  v_steps   text[];
+  v_indexes integer[];
 begin
   perform pgflow._authorize_worker(start_tasks.flow_slug);
   if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
@@ -2547,18 +2557,32 @@ begin
       hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
   end if;
 
+  -- The messages' tasks, one index lookup per message. Asked for all
+  -- messages at once (message_id = any(...)), a plan made before step_tasks
+  -- was first analyzed (a new install, a new flow's first minute) took
+  -- flow_slug = $1 for selective and read every task of the flow per call;
+  -- offset 0 keeps each lookup on its own, where both keys are used.
+  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index)
+    into v_runs, v_steps, v_indexes
+    from (select distinct m.id from unnest(start_tasks.msg_ids) as m(id)) as m
+   cross join lateral (select t.run_id, t.step_slug, t.task_index
+                         from pgflow.step_tasks as t
+                        where t.flow_slug = start_tasks.flow_slug and t.message_id = m.id
+                       offset 0) as x;
+
   -- Leases that ran out on the last attempt: fail those tasks (locking their
   -- runs first, as complete_task does) before starting anything.
   for v_expired in
     select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
-      from pgflow.step_tasks as t
+      from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+      join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
       join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
       join pgflow.flows as f on f.flow_slug = t.flow_slug
       join pgflow.runs as r on r.run_id = t.run_id
-     where t.flow_slug = start_tasks.flow_slug
-       and t.message_id = any(start_tasks.msg_ids)
-       and t.status = 'started'
-       and r.status = 'started' -- cancel: a paused run's expired task is held, not failed
+     where t.status = 'started'
+       -- started (cancel: a paused run's expired task is held, not failed),
+       -- written so that no plan looks runs up by status rather than by run_id
+       and r.status not in ('completed', 'failed', 'cancelled', 'paused')
        and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
        and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
   loop
@@ -2572,13 +2596,12 @@ begin
   -- completion that holds the task and waits for the message this caller read.
   with candidates as (
     select t.run_id, t.step_slug, t.task_index
-      from pgflow.step_tasks as t
+      from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+      join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
       join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
       join pgflow.flows as f on f.flow_slug = t.flow_slug
       join pgflow.runs as r on r.run_id = t.run_id
-     where t.flow_slug = start_tasks.flow_slug
-       and t.message_id = any(start_tasks.msg_ids)
-       and r.status = 'started'
+     where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
        and (t.status = 'queued'
             or (t.status = 'started'
                 and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
