@@ -24,13 +24,16 @@ cleanup() {
   rm -rf "$snap"
 }
 trap cleanup EXIT
-new_db() { local d="$1_$$"; dbs+=("$d"); psql_q -d postgres -c "drop database if exists $d" -c "create database $d" >/dev/null; echo "$d"; }
+# new_db NAME: a fresh database NAME, dropped on exit. Not called as $(new_db ..):
+# a command substitution's subshell would register it in its own copy of dbs.
+new_db() { dbs+=("$1"); psql_q -d postgres -c "drop database if exists $1" -c "create database $1" >/dev/null; }
 snapshot() { psql_q -At -d "$1" -f tests-upgrade/catalog_snapshot.sql; }
 
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" pgflow.control)
 check "the build of $current matches its frozen script, if released" make -s check-frozen
 
-fresh=$(new_db pgflow_up_fresh)
+fresh=pgflow_up_fresh_$$
+new_db "$fresh"
 check "a fresh install of $current works" psql_q -d "$fresh" -c "create extension pgflow cascade"
 snapshot "$fresh" > $snap/fresh
 psql_q -d "$fresh" -f tests-upgrade/seed_inflight_run.sql >/dev/null   # its flows, for the shape_hash check
@@ -40,7 +43,8 @@ check "the snapshot of a fresh install lists the engine's objects" \
 for f in extension/pgflow--*.sql; do
   v=${f#extension/pgflow--}; v=${v%.sql}
   case "$v" in *--*) continue ;; esac          # upgrade scripts
-  db=$(new_db "pgflow_up_${v//./_}")
+  db=pgflow_up_${v//./_}_$$
+  new_db "$db"
   check "release $v installs" psql_q -d "$db" -c "create extension pgflow version '$v' cascade"
   [ "$v" = "$current" ] && continue
   check "a run in progress on $v" psql_q -d "$db" -f tests-upgrade/seed_inflight_run.sql
