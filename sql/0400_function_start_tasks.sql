@@ -50,6 +50,7 @@ declare
   v_runs    uuid[];
   v_steps   text[];
   v_indexes integer[];
+  v_found   bigint[];
 begin
   perform pgflow._authorize_worker(start_tasks.flow_slug);
   if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
@@ -75,11 +76,12 @@ begin
   -- messages at once (message_id = any(...)), a plan made before step_tasks
   -- was first analyzed (a new install, a new flow's first minute) took
   -- flow_slug = $1 for selective and read every task of the flow per call;
-  -- offset 0 keeps each lookup on its own, where both keys are used.
-  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index)
-    into v_runs, v_steps, v_indexes
+  -- offset 0 keeps each lookup on its own, where both keys are used. Every
+  -- later query goes from these keys.
+  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index), array_agg(x.message_id)
+    into v_runs, v_steps, v_indexes, v_found
     from (select distinct m.id from unnest(start_tasks.msg_ids) as m(id)) as m
-   cross join lateral (select t.run_id, t.step_slug, t.task_index
+   cross join lateral (select t.run_id, t.step_slug, t.task_index, t.message_id
                          from pgflow.step_tasks as t
                         where t.flow_slug = start_tasks.flow_slug and t.message_id = m.id
                        offset 0) as x;
@@ -168,20 +170,18 @@ begin
   if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
     -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
     v_ids := array(select t.message_id
-                     from pgflow.step_tasks as t
-                    where t.flow_slug = start_tasks.flow_slug
-                      and t.message_id = any(start_tasks.msg_ids)
-                      and t.status = 'cancelled');
+                     from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+                     join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+                    where t.status = 'cancelled');
     if cardinality(v_ids) > 0 then
       perform pgmq.archive(start_tasks.flow_slug, v_ids);
     end if;
     v_ids := array(select t.message_id
-                     from pgflow.step_tasks as t
+                     from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+                     join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
                      join pgflow.runs as r on r.run_id = t.run_id
-                    where t.flow_slug = start_tasks.flow_slug
-                      and t.message_id = any(start_tasks.msg_ids)
-                      and t.status in ('queued', 'started')
-                      and r.status = 'paused'
+                    where t.status in ('queued', 'started')
+                      and r.status not in ('started', 'completed', 'failed', 'cancelled') -- paused, as above
                       and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
     if cardinality(v_ids) > 0 then
       execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
@@ -191,9 +191,7 @@ begin
 
     -- Messages of no task at all.
     v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
-                        where m is not null
-                          and not exists (select from pgflow.step_tasks as t
-                                           where t.flow_slug = start_tasks.flow_slug and t.message_id = m));
+                        where m is not null and m <> all(coalesce(v_found, '{}')));
     if cardinality(v_unknown) > 0 then
       perform pgmq.archive(start_tasks.flow_slug, v_unknown);
       raise warning using
