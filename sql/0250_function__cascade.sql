@@ -20,7 +20,12 @@
 -- start_tasks, complete_task, complete_tasks, fail_task, resume_run) run with
 -- plan_cache_mode = force_generic_plan, and enable_seqscan, enable_hashjoin
 -- and enable_mergejoin off: every query here finds its few rows by key,
--- through nested loops over the primary keys and the indexes it names.
+-- through nested loops over the primary keys and the indexes it names. And
+-- with join_collapse_limit = 1, the joins in the order written: each query
+-- starts from the keys it was given. Left free, a plan made while a table
+-- had been analyzed empty (its statistics say no rows, whatever its size)
+-- started the settling from the flow's steps and read every step_state of
+-- the flow per call through their flow_slug.
 create function pgflow._cascade(run_ids uuid[], flow_slugs text[], done_runs uuid[], done_steps text[],
                                 started pgflow.step_states[] default null)
 returns void

@@ -16,6 +16,7 @@ set enable_seqscan = off
 set enable_hashjoin = off
 set enable_mergejoin = off
 set jit = off
+set join_collapse_limit = 1
 as $$
 declare
   v_run pgflow.runs%rowtype;

@@ -21,11 +21,9 @@
 -- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
 -- archived with a warning, so a stray message cannot come back forever.
 --
--- Plans: as the other entry points (see _cascade), and with the joins in
--- the order written (join_collapse_limit = 1): from the messages' task keys
--- to the tasks, then their steps, flows and runs, each by primary key. Left
--- free, a plan made before the tables were first analyzed could start from
--- the steps and reach every task of the flow through its flow_slug.
+-- Plans: as the other entry points (see _cascade), the joins in the order
+-- written: from the messages' task keys to the tasks, then their steps,
+-- flows and runs, each by primary key.
 --
 -- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
 -- for a map step the array element at task_index. A skipped dependency has no key.
@@ -111,7 +109,8 @@ begin
   -- them right now: skip them rather than wait. Waiting could deadlock with a
   -- completion that holds the task and waits for the message this caller read.
   with candidates as (
-    select t.run_id, t.step_slug, t.task_index
+    select t.run_id, t.step_slug, t.task_index, coalesce(s.opt_timeout, f.opt_timeout) as timeout,
+           s.step_type, s.deps_count, r.input as run_input
       from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
       join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
       join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
@@ -129,13 +128,10 @@ begin
            attempts_count = t.attempts_count + 1,
            started_at = now(),
            last_worker_id = start_tasks.worker_id
-      from candidates as c, pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+      from candidates as c
      where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
-       and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
-       and f.flow_slug = t.flow_slug
-       and r.run_id = t.run_id
     returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
-              coalesce(s.opt_timeout, f.opt_timeout) as timeout, s.step_type, s.deps_count, r.input as run_input
+              c.timeout, c.step_type, c.deps_count, c.run_input
   )
   select array_agg(row(
            start_tasks.flow_slug, st.run_id, st.step_slug,
