@@ -5,8 +5,9 @@
 -- slug; at most 47 characters, so always a valid channel name). The message is
 --   {"payload": {...}, "event": "<event_type>", "topic": "<flow_slug>", "timestamp": <epoch>}
 -- and never carries outputs, so it stays far below NOTIFY's 8000-byte limit;
--- error messages are cut to 1000 characters. Where Supabase Realtime's
--- realtime.send() exists it gets the event too, with the output, on topic
+-- error messages are cut to 1000 characters. Where the database owner turned
+-- Supabase Realtime on (pgflow.realtime = on) and realtime.send() is trusted
+-- (_realtime_send), it gets the event too, with the output, on topic
 -- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
 -- pg_notify costs: PostgreSQL serializes the commits of notifying
 -- transactions. So the setting pgflow.notify (per database, role or session)
@@ -20,7 +21,7 @@ set search_path = ''
 as $$
 declare
   v_mode     text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
-  v_send     regprocedure := to_regprocedure('realtime.send(jsonb, text, text, boolean)');
+  v_send     regprocedure := pgflow._realtime_send();
   v_channels text[];
   v_channel  text;
   v_payload  jsonb;
@@ -67,7 +68,7 @@ begin
   end if;
 
   if v_send is not null then
-    execute format('select %s($1, $2, $3, false)', v_send::regproc)
+    execute format('select %s($1::jsonb, $2::text, $3::text, false)', v_send::regproc)
       using v_payload || case when payload ? 'output'
                               then jsonb_build_object('output', payload -> 'output')
                               else '{}'::jsonb end,

@@ -30,6 +30,7 @@ select throws_ok($$ select pgflow.start_flow('ew_flow', '{}') $$, '22023', 'inva
 
 set local pgflow.notify = 'off';
 create schema realtime;
+set local pgflow.realtime = on;   -- delivery to realtime.send is opt-in
 create function realtime.send(payload jsonb, event text, topic text, private boolean) returns void
   language sql as $$ select $$;
 select is(pgflow._events_wanted(), true, 'off, but realtime.send exists: wanted (it gets every event)');

@@ -3,6 +3,7 @@ select plan(8);
 
 -- Supabase's realtime.send, recorded: pgflow calls it when it exists.
 create schema realtime;
+set local pgflow.realtime = on;   -- delivery to realtime.send is opt-in
 create table realtime.sent (n serial, payload jsonb, event text, topic text, private boolean);
 create function realtime.send(payload jsonb, event text, topic text, private boolean)
 returns void language sql as $$ insert into realtime.sent (payload, event, topic, private) values ($1, $2, $3, $4) $$;

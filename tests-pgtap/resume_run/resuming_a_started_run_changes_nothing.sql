@@ -2,6 +2,7 @@ begin;
 select plan(3);
 
 create schema realtime;
+set local pgflow.realtime = on;   -- delivery to realtime.send is opt-in
 create table realtime.sent (n serial, payload jsonb, event text, topic text, private boolean);
 create function realtime.send(payload jsonb, event text, topic text, private boolean)
 returns void language sql as $$ insert into realtime.sent (payload, event, topic, private) values ($1, $2, $3, $4) $$;
