@@ -258,7 +258,7 @@ $$;
 -- gives that database pg_cron and pgflow; cron_remote(sql) returns the first
 -- column of the first row sql returns there, as text; cron_cleanup(flow_slug)
 -- removes there the flow, its runs and queue, and the jobs whose names start
--- with the slug. (PL/pgSQL, so that these compile where dblink is missing.)
+-- with the slug (with pgflow's records of them). (PL/pgSQL, so that these compile where dblink is missing.)
 create or replace function pgflow_tests.cron_connect()
 returns text
 language plpgsql
@@ -296,6 +296,7 @@ begin
    where d.jobid in (select j.jobid from cron.job as j where starts_with(j.jobname, v_flow));
   perform cron.unschedule(j.jobid) from cron.job as j
    where starts_with(j.jobname, v_flow) and j.username = current_user;
+  delete from pgflow.schedules as s where starts_with(s.job_name, v_flow) or s.flow_slug = v_flow;
   delete from pgflow.step_tasks as t where t.flow_slug = v_flow;
   delete from pgflow.step_states as ss where ss.flow_slug = v_flow;
   delete from pgflow.runs as r where r.flow_slug = v_flow;

@@ -2,9 +2,8 @@
 -- delete_flow_and_data( flow_slug )
 -- For development: removes a flow and everything of it, all or nothing: its
 -- runs with their step_states and step_tasks, its steps and deps, the flow,
--- its pgmq queue (with its archive), and, where pg_cron is installed, the
--- cron jobs that schedule_flow made to start it (those whose command is
--- select pgflow.start_flow('<flow_slug>', ...)). Workers registered on its
+-- its pgmq queue (with its archive), and the cron jobs that schedule_flow
+-- made to start it (its rows of pgflow.schedules). Workers registered on its
 -- queue stay in pgflow.workers. Waits for runs of it being started.
 create function pgflow.delete_flow_and_data(flow_slug text)
 returns void
@@ -12,12 +11,6 @@ language plpgsql
 volatile
 set search_path = ''
 as $$
--- @plpgsql_check_options: performance_warnings = false
--- (the cron calls it runs are dynamic, so the check cannot see that they write)
-declare
-  v_prefix text;
-  v_jobs   bigint[];
-  v_job    bigint;
 begin
   if delete_flow_and_data.flow_slug is null then
     raise exception using
@@ -29,7 +22,7 @@ begin
   if not found then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', delete_flow_and_data.flow_slug),
+      message = format('flow "%s" does not exist', left(delete_flow_and_data.flow_slug, 200)),
       hint    = 'Look the flows up in pgflow.flows.';
   end if;
 
@@ -41,16 +34,10 @@ begin
   delete from pgflow.flows as f where f.flow_slug = delete_flow_and_data.flow_slug;
   perform pgmq.drop_queue(delete_flow_and_data.flow_slug);
 
-  if to_regclass('cron.job') is not null then
-    v_prefix := format('select pgflow.start_flow(%L, ', delete_flow_and_data.flow_slug);
-    execute format('select array(select j.jobid from %s as j where left(j.command, length($1)) = $1 order by j.jobid)',
-                   to_regclass('cron.job'))
-      into v_jobs
-      using v_prefix;
-    foreach v_job in array v_jobs loop
-      execute format('select %s($1)', pgflow._cron_function('cron.unschedule(bigint)')::regproc) using v_job;
-    end loop;
-  end if;
+  perform pgflow._unschedule_job(s.job_name)
+     from pgflow.schedules as s
+    where s.flow_slug = delete_flow_and_data.flow_slug
+    order by s.job_name;
 end;
 $$;
 

@@ -1,38 +1,27 @@
 
 -- unschedule_flow( job_name )
--- Removes the current user's pg_cron job of that name (one scheduled by
--- schedule_flow or schedule_maintenance); an unknown job is an error.
--- Needs pg_cron in this database (feature_not_supported otherwise).
+-- Removes one of pgflow's pg_cron jobs (scheduled by schedule_flow or
+-- schedule_maintenance, listed in pgflow.schedules); any other name is an
+-- error (undefined_object), even where a job of that name exists: pgflow
+-- touches only its own jobs. Needs pg_cron in this database
+-- (feature_not_supported otherwise).
 create function pgflow.unschedule_flow(job_name text)
 returns boolean
 language plpgsql
 volatile
 set search_path = ''
 as $$
--- @plpgsql_check_options: performance_warnings = false
--- (the cron call it runs is dynamic, so the check cannot see that it writes)
-declare
-  v_unschedule regprocedure := pgflow._cron_function('cron.unschedule(name)', 'cron.unschedule(text)');
-  v_exists     boolean;
-  v_removed    boolean;
 begin
-  execute format('select exists (select from %s as j where j.jobname = $1 and j.username = current_user)',
-                 coalesce(to_regclass('cron.job')::text, 'cron.job'))
-    into v_exists
-    using unschedule_flow.job_name;
-  if not v_exists then
+  perform pgflow._cron_function('cron.unschedule(bigint)');
+  if unschedule_flow.job_name is null then
     raise exception using
-      errcode = 'undefined_object',
-      message = format('cron job "%s" does not exist', coalesce(unschedule_flow.job_name, 'NULL')),
-      hint    = 'Look the jobs of the current user up in cron.job.';
+      errcode = 'null_value_not_allowed',
+      message = 'job name must not be null',
+      hint    = 'Name a job that schedule_flow or schedule_maintenance made (see pgflow.schedules).';
   end if;
-
-  execute format('select %s($1)', v_unschedule::regproc)
-    into v_removed
-    using unschedule_flow.job_name;
-  return v_removed;
+  return pgflow._unschedule_job(unschedule_flow.job_name);
 end;
 $$;
 
 comment on function pgflow.unschedule_flow(text) is
-  'removes a pg_cron job by name, such as one scheduled by schedule_flow';
+  'removes a pg_cron job that schedule_flow or schedule_maintenance made';

@@ -3,7 +3,8 @@
 -- Schedules pgflow's upkeep with pg_cron: job pgflow_requeue_stalled_tasks
 -- every minute, and job pgflow_prune on the schedule, deleting runs finished
 -- more than prune_older_than ago. Calling it again replaces both jobs.
--- Returns the two job ids. Needs pg_cron in this database
+-- Returns the two job ids. As for schedule_flow, jobs of those names that
+-- pgflow did not make are left alone (duplicate_object). Needs pg_cron in this database
 -- (feature_not_supported otherwise).
 -- The interval goes into the command in ISO 8601 ('P7D'), which reads back
 -- the same under every IntervalStyle.
@@ -15,12 +16,6 @@ volatile
 set search_path = ''
 set intervalstyle = 'iso_8601'
 as $$
--- @plpgsql_check_options: performance_warnings = false
--- (the cron call it runs is dynamic, so the check cannot see that it writes)
-declare
-  v_schedule regprocedure;
-  v_requeue  bigint;
-  v_prune    bigint;
 begin
   if schedule_maintenance.schedule is null or schedule_maintenance.prune_older_than is null then
     raise exception using
@@ -35,15 +30,10 @@ begin
       hint    = 'Pass how old a finished run must be to go, such as interval ''7 days''.';
   end if;
 
-  v_schedule := pgflow._cron_function('cron.schedule(text, text, text)');
-  execute format('select %s($1, $2, $3)', v_schedule::regproc)
-    into v_requeue
-    using 'pgflow_requeue_stalled_tasks', '* * * * *', 'select pgflow.requeue_stalled_tasks()';
-  execute format('select %s($1, $2, $3)', v_schedule::regproc)
-    into v_prune
-    using 'pgflow_prune', schedule_maintenance.schedule,
-          format('select pgflow.prune(%L::interval)', schedule_maintenance.prune_older_than::text);
-  return array[v_requeue, v_prune];
+  return array[
+    pgflow._schedule_job('pgflow_requeue_stalled_tasks', '* * * * *', 'select pgflow.requeue_stalled_tasks()', null),
+    pgflow._schedule_job('pgflow_prune', schedule_maintenance.schedule,
+                         format('select pgflow.prune(%L::interval)', schedule_maintenance.prune_older_than::text), null)];
 end;
 $$;
 

@@ -44,7 +44,7 @@ select pgflow_tests.cron_remote(format('select cron.schedule(%L, %L, %L)::text',
   from before as b;
 select pgflow_tests.cron_remote(format('delete from cron.job_run_details where jobid = %s returning 1', id))
   from unnest((select ids from ids)) as id;
-select pgflow_tests.cron_remote(format('select cron.unschedule(%L)::text', n))
+select pgflow_tests.cron_remote(format('select pgflow.unschedule_flow(%L)::text', n))
   from unnest(array['pgflow_requeue_stalled_tasks', 'pgflow_prune']) as n
  where n not in (select jobname from before);
 

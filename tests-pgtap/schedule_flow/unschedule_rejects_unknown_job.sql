@@ -11,9 +11,9 @@ select pgflow_tests.cron_connect();
 select pgflow_tests.cron_cleanup('sch_unknown');
 
 select throws_ok($$ select pgflow_tests.cron_remote('select pgflow.unschedule_flow(''sch_unknown_nope'')::text') $$,
-  '42704', 'cron job "sch_unknown_nope" does not exist', 'an unknown job is refused');
+  '42704', 'pgflow scheduled no cron job "sch_unknown_nope"', 'an unknown job is refused');
 select throws_ok($$ select pgflow_tests.cron_remote('select pgflow.unschedule_flow(null)::text') $$,
-  '42704', 'cron job "NULL" does not exist', 'a null job name is refused');
+  '22004', 'job name must not be null', 'a null job name is refused');
 
 select pgflow_tests.cron_cleanup('sch_unknown');
 select dblink_disconnect('cron');
