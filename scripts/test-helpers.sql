@@ -303,8 +303,9 @@ begin
   delete from pgflow.workers as w where w.queue_name = v_flow;
   delete from pgflow.deps as d where d.flow_slug = v_flow;
   delete from pgflow.steps as s where s.flow_slug = v_flow;
-  if exists (select from pgflow.flows as f where f.flow_slug = v_flow) then
-    delete from pgflow.flows as f where f.flow_slug = v_flow;
+  delete from pgflow.flows as f where f.flow_slug = v_flow;
+  -- also a queue that a dropped pgflow left behind (create_flow refuses to adopt it)
+  if exists (select from pgmq.meta as m where m.queue_name = v_flow) then
     perform pgmq.drop_queue(v_flow);
   end if;
 end;

@@ -3,7 +3,10 @@
 -- Defines a flow and creates its pgmq queue (named after the flow).
 -- Flows are immutable: calling it again with the same options returns the
 -- existing flow and changes nothing; other options under the same slug are an
--- error that names each difference.
+-- error that names each difference. A new flow never takes over a pgmq queue
+-- that exists already (another application's, or one a dropped pgflow left
+-- behind): pgmq.create would adopt it silently, and delete_flow_and_data
+-- would later drop it with its messages.
 create function pgflow.create_flow(
   flow_slug    text,
   max_attempts integer default 3,
@@ -23,7 +26,7 @@ begin
   if length(create_flow.flow_slug) > 47 then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('flow slug "%s" is longer than 47 characters', create_flow.flow_slug),
+      message = format('flow slug "%s" is longer than 47 characters', left(create_flow.flow_slug, 200)),
       hint    = 'The flow''s pgmq queue is named after it, and pgmq queue names are at most 47 characters.';
   end if;
   if create_flow.max_attempts is null or create_flow.base_delay is null or create_flow.timeout is null then
@@ -42,6 +45,13 @@ begin
   returning * into v_flow;
 
   if found then
+    if exists (select from pgmq.meta as m where lower(m.queue_name) = lower(create_flow.flow_slug))
+       or to_regclass(format('pgmq.%I', 'q_' || lower(create_flow.flow_slug))) is not null then
+      raise exception using
+        errcode = 'duplicate_object',
+        message = format('pgmq queue "%s" exists already and is not a pgflow flow''s', create_flow.flow_slug),
+        hint    = 'A flow''s queue is named after it: choose another slug, or drop the queue with pgmq.drop_queue() if nothing else uses it.';
+    end if;
     perform pgmq.create(create_flow.flow_slug);
     return pgflow._store_shape_hash(create_flow.flow_slug);
   end if;
