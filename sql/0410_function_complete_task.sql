@@ -7,9 +7,12 @@
 --
 -- Only a started task of a running (or paused) run is completed. Otherwise
 -- (the task is queued, completed, failed or cancelled already, or the run
--- has finished or was cancelled) nothing
--- changes and no row is returned: a late or repeated call is harmless.
--- An unknown run, step or task is an error.
+-- has finished or was cancelled) nothing changes and no row is returned: a
+-- late or repeated call is harmless. So does a run that is not there
+-- (pruned since its task started) or that belongs to a flow the caller may
+-- not work on: the answer is the same for both, so that it tells a caller
+-- nothing about other flows' runs (_lock_worker_run). An unknown step or
+-- task of the caller's run is an error; a null argument is one too.
 create function pgflow.complete_task(run_id uuid, step_slug text, task_index integer, output jsonb)
 returns setof pgflow.step_tasks
 language plpgsql
@@ -22,15 +25,21 @@ set enable_mergejoin = off
 set jit = off
 set join_collapse_limit = 1
 as $$
-declare
-  v_run pgflow.runs%rowtype := pgflow._lock_run(complete_task.run_id);
 begin
-  perform pgflow._authorize_worker(v_run.flow_slug);
+  if complete_task.run_id is null or complete_task.step_slug is null or complete_task.task_index is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id, step_slug and task_index must not be null',
+      hint    = 'Pass the run_id, step_slug and task_index that start_tasks returned for the task.';
+  end if;
+  if pgflow._lock_worker_run(complete_task.run_id) is null then
+    return;
+  end if;
   if complete_task.output is null then
     raise exception using
       errcode = 'null_value_not_allowed',
       message = format('output of task %s of step "%s" must not be null',
-                       coalesce(complete_task.task_index::text, 'NULL'), complete_task.step_slug),
+                       complete_task.task_index, left(complete_task.step_slug, 200)),
       hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
   end if;
   return query select * from pgflow._complete_tasks(array[complete_task.run_id], array[complete_task.step_slug],

@@ -9,8 +9,9 @@
 -- for the whole batch, one cascade for all its runs), their messages are
 -- archived with one call per flow, and the completed tasks are returned. A
 -- task that complete_task would ignore (not started, or its run finished) is
--- ignored here too; an unknown run, step or task is an error and nothing of
--- the batch is kept.
+-- ignored here too, and so is a task of a run that is not there or not the
+-- caller's to work on; an unknown step or task of the caller's runs is an
+-- error and nothing of the batch is kept.
 create function pgflow.complete_tasks(tasks jsonb)
 returns setof pgflow.step_tasks
 language plpgsql
@@ -30,6 +31,7 @@ declare
   v_indexes integer[];
   v_outputs jsonb[];
   v_locked  integer;
+  v_mine    uuid[];
 begin
   if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
     raise exception using
@@ -66,20 +68,26 @@ begin
     return;
   end if;
 
-  -- The caller may work every flow of the batch, before it locks anything.
-  perform pgflow._authorize_worker(f.flow_slug)
-     from (select distinct r.flow_slug from pgflow.runs as r where r.run_id = any(v_runs)) as f;
-
-  -- Every run of the batch locked up front, in one order (see _lock_run).
-  select count(*)::integer into v_locked
-    from (select from pgflow.runs as r where r.run_id = any(v_runs) order by r.run_id for no key update) as l;
-  -- Fewer than asked for: an unknown run, with the error _lock_run gives.
+  -- The batch's runs that are there and the caller's to work on, locked up
+  -- front in one order (see _lock_run). Tasks of other runs (pruned since,
+  -- or of a flow the caller may not work on) are left out, as complete_task
+  -- leaves them: no row, and nothing said about them.
+  with x as materialized (select r.run_id, r.flow_slug from pgflow.runs as r where r.run_id = any(v_runs)),
+       ok as materialized (select f.flow_slug from (select distinct x.flow_slug from x) as f
+                            where pgflow._may_work(f.flow_slug))
+  select array_agg(x.run_id) into v_mine from x join ok on ok.flow_slug = x.flow_slug;
+  select count(*)::integer, array_agg(l.run_id) into v_locked, v_mine
+    from (select r.run_id from pgflow.runs as r where r.run_id = any(v_mine) order by r.run_id
+             for no key update) as l;
   if v_locked < (select count(distinct u.r) from unnest(v_runs) as u(r)) then
-    perform pgflow._lock_run(u.r)
-       from unnest(v_runs) as u(r)
-      where not exists (select from pgflow.runs as r where r.run_id = u.r)
-      order by u.r
-      limit 1;
+    select array_agg(t.run_id order by t.n), array_agg(t.step_slug order by t.n),
+           array_agg(t.task_index order by t.n), array_agg(t.output order by t.n)
+      into v_runs, v_steps, v_indexes, v_outputs
+      from unnest(v_runs, v_steps, v_indexes, v_outputs) with ordinality as t(run_id, step_slug, task_index, output, n)
+     where t.run_id = any(v_mine);
+    if v_runs is null then
+      return;
+    end if;
   end if;
 
   return query select * from pgflow._complete_tasks(v_runs, v_steps, v_indexes, v_outputs);

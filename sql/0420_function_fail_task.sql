@@ -8,8 +8,9 @@
 --
 -- Like complete_task, it changes nothing and returns no row unless the task
 -- is started and the run is running (or paused: a retry of a paused run is
--- queued, and start_tasks holds it until resume_run); an unknown run, step or
--- task is an error.
+-- queued, and start_tasks holds it until resume_run), nor for a run that is
+-- not there or not the caller's to work on; an unknown step or task of the
+-- caller's run is an error, and so is a null run, step or task index.
 create function pgflow.fail_task(run_id uuid, step_slug text, task_index integer, error_message text)
 returns setof pgflow.step_tasks
 language plpgsql
@@ -23,12 +24,21 @@ set jit = off
 set join_collapse_limit = 1
 as $$
 declare
-  v_run          pgflow.runs%rowtype := pgflow._lock_run(fail_task.run_id);
+  v_run          pgflow.runs%rowtype;
   v_task         pgflow.step_tasks%rowtype;
   v_max_attempts integer;
   v_base_delay   integer;
 begin
-  perform pgflow._authorize_worker(v_run.flow_slug);
+  if fail_task.run_id is null or fail_task.step_slug is null or fail_task.task_index is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id, step_slug and task_index must not be null',
+      hint    = 'Pass the run_id, step_slug and task_index that start_tasks returned for the task.';
+  end if;
+  v_run := pgflow._lock_worker_run(fail_task.run_id);
+  if v_run.run_id is null then
+    return;
+  end if;
   select coalesce(s.opt_max_attempts, f.opt_max_attempts), coalesce(s.opt_base_delay, f.opt_base_delay)
     into v_max_attempts, v_base_delay
     from pgflow.steps as s

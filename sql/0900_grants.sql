@@ -16,6 +16,9 @@ revoke all on function pgflow._cascade(uuid[], text[], uuid[], text[], pgflow.st
 revoke all on function pgflow._start_runs(text, jsonb[], uuid[]) from public;
 revoke all on function pgflow._assert_task_exists(uuid, text, text, integer) from public;
 revoke all on function pgflow._lock_run(uuid) from public;
+revoke all on function pgflow._lock_worker_run(uuid) from public;
+revoke all on function pgflow._caller() from public;
+revoke all on function pgflow._may_work(text) from public;
 revoke all on function pgflow._cron_function(text[]) from public;
 revoke all on function pgflow._cron_job_table() from public;
 revoke all on function pgflow._schedule_job(text, text, text, text) from public;
