@@ -20,7 +20,7 @@ begin
   if not exists (select from pgflow.flows as f where f.flow_slug = get_flow_shape.flow_slug) then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', get_flow_shape.flow_slug),
+      message = format('flow "%s" does not exist', left(get_flow_shape.flow_slug, 200)),
       hint    = 'Look the flows up in pgflow.flows.';
   end if;
   return pgflow._flow_shape(get_flow_shape.flow_slug);

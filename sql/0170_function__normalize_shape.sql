@@ -43,7 +43,7 @@ begin
   if v_bad is not null then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('shape has an unknown key "%s"', v_bad),
+      message = format('shape has an unknown key "%s"', left(v_bad, 200)),
       hint    = 'A shape has one key, "steps".';
   end if;
 
@@ -62,10 +62,10 @@ begin
     if jsonb_typeof(v_step -> 'slug') is distinct from 'string' then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s needs a string "slug", got %s', v_where, coalesce((v_step -> 'slug')::text, 'none')),
+        message = format('%s needs a string "slug", got %s', v_where, coalesce(left((v_step -> 'slug')::text, 200), 'none')),
         hint    = 'Each step is {"slug": ..., "type": ..., "deps": [...], "options": {...}}.';
     end if;
-    v_where := format('step "%s" of the shape', v_step ->> 'slug');
+    v_where := format('step "%s" of the shape', left(v_step ->> 'slug', 200));
     if v_step ->> 'slug' = any(v_slugs) then
       raise exception using
         errcode = 'invalid_parameter_value',
@@ -77,14 +77,14 @@ begin
     if v_bad is not null then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s has an unknown key "%s"', v_where, v_bad),
+        message = format('%s has an unknown key "%s"', v_where, left(v_bad, 200)),
         hint    = format('A step has the keys %s.', array_to_string(c_step_keys, ', '));
     end if;
     v_step := v_step || jsonb_build_object('type', coalesce(v_step -> 'type', '"single"'));
     if jsonb_typeof(v_step -> 'type') <> 'string' or v_step ->> 'type' not in ('single', 'map') then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s has an unknown type %s', v_where, v_step -> 'type'),
+        message = format('%s has an unknown type %s', v_where, left((v_step -> 'type')::text, 200)),
         hint    = 'type is "single" (one task) or "map" (one task per array element).';
     end if;
     v_value := coalesce(v_step -> 'deps', '[]');
@@ -92,7 +92,7 @@ begin
        or exists (select from jsonb_array_elements(v_value) as d where jsonb_typeof(d) <> 'string') then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s has deps %s; deps is an array of step slugs', v_where, v_value),
+        message = format('%s has deps %s; deps is an array of step slugs', v_where, left(v_value::text, 200)),
         hint    = 'List the slugs of the steps it waits for, such as ["a", "b"].';
     end if;
     v_step := v_step || jsonb_build_object('deps',
@@ -111,7 +111,7 @@ begin
                                   or v_step ->> 'when_unmet' not in ('skip', 'skip_cascade', 'fail')) then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s has an unknown when_unmet %s', v_where, v_step -> 'when_unmet'),
+        message = format('%s has an unknown when_unmet %s', v_where, left((v_step -> 'when_unmet')::text, 200)),
         hint    = 'when_unmet is "skip", "skip_cascade" or "fail".';
     end if;
     if v_step ? 'run_if' or v_step ? 'run_unless' then
@@ -123,14 +123,14 @@ begin
     if jsonb_typeof(v_value) <> 'object' then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s has options %s; options is an object', v_where, v_value),
+        message = format('%s has options %s; options is an object', v_where, left(v_value::text, 200)),
         hint    = format('Options are %s.', array_to_string(c_option_keys, ', '));
     end if;
     select k into v_bad from jsonb_object_keys(v_value) as k where k <> all(c_option_keys) order by k limit 1;
     if v_bad is not null then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s has an unknown option "%s"', v_where, v_bad),
+        message = format('%s has an unknown option "%s"', v_where, left(v_bad, 200)),
         hint    = format('Options are %s.', array_to_string(c_option_keys, ', '));
     end if;
     select o.key into v_bad
@@ -143,7 +143,7 @@ begin
     if v_bad is not null then
       raise exception using
         errcode = 'invalid_parameter_value',
-        message = format('%s has option %s = %s; options are integers', v_where, v_bad, v_value -> v_bad),
+        message = format('%s has option %s = %s; options are integers', v_where, left(v_bad, 200), left((v_value -> v_bad)::text, 200)),
         hint    = 'max_attempts, base_delay and start_delay are >= 0; timeout is >= 1 (seconds).';
     end if;
     perform pgflow._assert_option('max_attempts', (v_value ->> 'max_attempts')::integer, 0);

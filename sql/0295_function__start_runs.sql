@@ -35,7 +35,7 @@ begin
   if not found then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', _start_runs.flow_slug),
+      message = format('flow "%s" does not exist', left(_start_runs.flow_slug, 200)),
       hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
   end if;
 

@@ -11,6 +11,12 @@ as $$
 declare
   v_result jsonb;
 begin
+  if get_run_with_states.run_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id must not be null',
+      hint    = 'Pass the id of a run (pgflow.runs.run_id), as start_flow returns it.';
+  end if;
   select jsonb_build_object(
            'run', to_jsonb(r),
            'steps', coalesce((select jsonb_agg(to_jsonb(ss) order by s.step_index)
@@ -23,7 +29,7 @@ begin
   if v_result is null then
     raise exception using
       errcode = 'undefined_object',
-      message = format('run "%s" does not exist', coalesce(get_run_with_states.run_id::text, 'NULL')),
+      message = format('run "%s" does not exist', get_run_with_states.run_id),
       hint    = 'Look run ids up in pgflow.runs.';
   end if;
   return v_result;

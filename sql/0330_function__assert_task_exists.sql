@@ -13,7 +13,7 @@ begin
                   where s.flow_slug = _assert_task_exists.flow_slug and s.step_slug = _assert_task_exists.step_slug) then
     raise exception using
       errcode = 'undefined_object',
-      message = format('step "%s" does not exist in flow "%s"', coalesce(_assert_task_exists.step_slug, 'NULL'),
+      message = format('step "%s" does not exist in flow "%s"', coalesce(left(_assert_task_exists.step_slug, 200), 'NULL'),
                        _assert_task_exists.flow_slug),
       hint    = 'Look the flow''s steps up in pgflow.steps.';
   end if;
@@ -23,7 +23,7 @@ begin
     raise exception using
       errcode = 'undefined_object',
       message = format('task %s of step "%s" does not exist in run "%s"',
-                       coalesce(_assert_task_exists.task_index::text, 'NULL'), _assert_task_exists.step_slug,
+                       coalesce(_assert_task_exists.task_index::text, 'NULL'), left(_assert_task_exists.step_slug, 200),
                        _assert_task_exists.run_id),
       hint    = 'A step has tasks once it has started: task 0 for a single step, 0 to N-1 for a map over N elements.';
   end if;

@@ -34,7 +34,7 @@ begin
   if not exists (select from pgflow.flows as f where f.flow_slug = set_vt_batch.queue_name) then
     raise exception using
       errcode = 'undefined_object',
-      message = format('queue "%s" is not the queue of a flow', set_vt_batch.queue_name),
+      message = format('queue "%s" is not the queue of a flow', left(set_vt_batch.queue_name, 200)),
       hint    = 'A flow''s queue is named after the flow.';
   end if;
 

@@ -11,19 +11,19 @@ as $$
 declare
   v_worker pgflow.workers%rowtype;
 begin
-  -- the flow it will serve, and the one it served when it re-registers
-  perform pgflow._authorize_worker(register_worker.queue_name);
-  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = register_worker.worker_id;
   if register_worker.worker_id is null or register_worker.queue_name is null or register_worker.function_name is null then
     raise exception using
       errcode = 'null_value_not_allowed',
       message = 'worker_id, queue_name and function_name must not be null',
       hint    = 'Name the worker (a uuid), the flow whose queue it reads and what runs it.';
   end if;
+  -- the flow it will serve, and the one it served when it re-registers
+  perform pgflow._authorize_worker(register_worker.queue_name);
+  perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = register_worker.worker_id;
   if not exists (select from pgflow.flows as f where f.flow_slug = register_worker.queue_name) then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', register_worker.queue_name),
+      message = format('flow "%s" does not exist', left(register_worker.queue_name, 200)),
       hint    = 'A worker reads the queue named after the flow it serves.';
   end if;
 

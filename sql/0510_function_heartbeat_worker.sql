@@ -11,6 +11,12 @@ as $$
 declare
   v_worker pgflow.workers%rowtype;
 begin
+  if heartbeat_worker.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'worker_id must not be null',
+      hint    = 'Pass the id the worker registered with (pgflow.workers.worker_id).';
+  end if;
   perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = heartbeat_worker.worker_id;
   update pgflow.workers as w
      set last_heartbeat_at = now()
@@ -19,7 +25,7 @@ begin
   if not found then
     raise exception using
       errcode = 'undefined_object',
-      message = format('worker "%s" is not registered', coalesce(heartbeat_worker.worker_id::text, 'NULL')),
+      message = format('worker "%s" is not registered', heartbeat_worker.worker_id),
       hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
   end if;
   return v_worker;

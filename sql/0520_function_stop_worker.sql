@@ -10,6 +10,12 @@ as $$
 declare
   v_worker pgflow.workers%rowtype;
 begin
+  if stop_worker.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'worker_id must not be null',
+      hint    = 'Pass the id of the worker to stop (pgflow.workers.worker_id).';
+  end if;
   perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = stop_worker.worker_id;
   update pgflow.workers as w
      set stopped_at = coalesce(w.stopped_at, greatest(now(), w.started_at))
@@ -18,7 +24,7 @@ begin
   if not found then
     raise exception using
       errcode = 'undefined_object',
-      message = format('worker "%s" is not registered', coalesce(stop_worker.worker_id::text, 'NULL')),
+      message = format('worker "%s" is not registered', stop_worker.worker_id),
       hint    = 'Look registered workers up in pgflow.workers.';
   end if;
   return v_worker;

@@ -1,5 +1,5 @@
 begin;
-select plan(33);
+select plan(34);
 
 -- Every public function of the API, with its exact argument types.
 select has_function('pgflow', 'is_valid_slug', array['text'], 'is_valid_slug(text)');
@@ -30,9 +30,10 @@ select has_function('pgflow', 'pause_run', array['uuid'], 'pause_run(uuid)');
 select has_function('pgflow', 'resume_run', array['uuid'], 'resume_run(uuid)');
 select has_function('pgflow', 'check_invariants', array['uuid'], 'check_invariants(uuid)');
 select has_function('pgflow', 'grant_worker', array['regrole', 'text[]'], 'grant_worker(regrole, text[])');
-select has_function('pgflow', 'grant_client', array['regrole'], 'grant_client(regrole)');
+select has_function('pgflow', 'grant_client', array['regrole', 'text[]'], 'grant_client(regrole, text[])');
 select has_function('pgflow', 'grant_admin', array['regrole'], 'grant_admin(regrole)');
 select has_function('pgflow', 'revoke_all', array['regrole'], 'revoke_all(regrole)');
+select has_function('pgflow', 'uninstall', array[]::text[], 'uninstall()');
 select has_function('pgflow', 'get_flow_shape', array['text'], 'get_flow_shape(text)');
 select has_function('pgflow', 'ensure_flow', array['text', 'jsonb', 'integer', 'integer', 'integer'],
   'ensure_flow(text, jsonb, integer, integer, integer)');
@@ -55,7 +56,7 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'cancel_run', 'pause_run', 'resume_run', 'check_invariants',
                                             'grant_worker', 'grant_client', 'grant_admin', 'revoke_all',
                                             'get_flow_shape', 'ensure_flow', 'set_flow_options',
-                                            'set_step_options', 'delete_flow_and_data') $$,
+                                            'set_step_options', 'delete_flow_and_data', 'uninstall') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();
