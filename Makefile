@@ -26,7 +26,7 @@ $(DATA_built): $(sort $(wildcard sql/*.sql))
 	cat $^ > $@
 
 .PHONY: deps db db-stop db-status psql check-frozen release demo test \
-        test-pgtap test-isolation test-upgrade test-ts test-load test-faults bench
+        test-pgtap test-isolation test-upgrade test-restore test-ts test-load test-faults bench
 
 # TARGET deps: install what is missing (Debian packages, pgmq, npm packages); idempotent
 deps:
@@ -87,6 +87,6 @@ bench: deps db
 	@$(MAKE) --no-print-directory install >/dev/null
 	@scripts/bench.sh
 
-test-pgtap test-isolation test-upgrade test-ts: deps db
+test-pgtap test-isolation test-upgrade test-restore test-ts: deps db
 	@$(MAKE) --no-print-directory install >/dev/null
 	@scripts/test.sh $(patsubst test-%,%,$@)

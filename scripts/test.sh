@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the checks against the throwaway cluster (make db) and the installed
-# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|docker|load|faults|ts
+# extension (make install): scripts/test.sh all|pgtap|isolation|upgrade|restore|docker|load|faults|ts
 # Every suite adds to one tally; the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -96,6 +96,7 @@ tap_suite() {
 }
 
 suite_upgrade() { tap_suite upgrade "release checks, scripts/upgrade-test.sh" scripts/upgrade-test.sh; }
+suite_restore() { tap_suite restore "scripts/dump-restore-test.sh: pg_dump, then pg_restore -j 4, with runs in flight" scripts/dump-restore-test.sh; }
 suite_docker()  { tap_suite docker "scripts/dockerfile-lint.sh: no Docker engine here, so it is read, not built" scripts/dockerfile-lint.sh; }
 suite_load()    { tap_suite load "scripts/load-test.sh ${LOAD_RUNS:-200} runs, 8 workers" scripts/load-test.sh "${LOAD_RUNS:-200}" 8; }
 suite_faults()  { tap_suite faults "scripts/fault-test.sh: restarts under 200 runs, on a cluster of its own" scripts/fault-test.sh 100; }
@@ -122,7 +123,8 @@ suite_ts() {
 }
 
 case "${1:-all}" in
-  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_docker; suite_load; suite_faults; suite_ts ;;
+  all)       suite_pgtap; suite_isolation; suite_upgrade; suite_restore; suite_docker; suite_load; suite_faults; suite_ts ;;
+  restore)   suite_restore ;;
   docker)    suite_docker ;;
   faults)    suite_faults ;;
   load)      suite_load ;;
@@ -130,7 +132,7 @@ case "${1:-all}" in
   isolation) suite_isolation ;;
   upgrade)   suite_upgrade ;;
   ts)        suite_ts ;;
-  *) echo "usage: $0 all|pgtap|isolation|upgrade|docker|load|faults|ts" >&2; exit 2 ;;
+  *) echo "usage: $0 all|pgtap|isolation|upgrade|restore|docker|load|faults|ts" >&2; exit 2 ;;
 esac
 
 echo "$PASSED passed, $FAILED failed"

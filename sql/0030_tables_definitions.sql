@@ -21,7 +21,7 @@ create unique index flows_queue_name_key on pgflow.flows (lower(flow_slug));
 -- Steps, in the order they were added (step_index): always a topological order,
 -- because a step can only depend on steps that exist already.
 create table pgflow.steps (
-  flow_slug        text        not null references pgflow.flows (flow_slug),
+  flow_slug        text        not null,
   step_slug        text        not null,
   step_type        text        not null default 'single',
   step_index       integer     not null default 0,
@@ -54,17 +54,26 @@ create table pgflow.steps (
 
 -- Edges of the DAG: step_slug waits for dep_slug.
 create table pgflow.deps (
-  flow_slug  text        not null references pgflow.flows (flow_slug),
+  flow_slug  text        not null,
   dep_slug   text        not null,
   step_slug  text        not null,
   created_at timestamptz not null default now(),
   primary key (flow_slug, dep_slug, step_slug),
-  foreign key (flow_slug, dep_slug) references pgflow.steps (flow_slug, step_slug),
-  foreign key (flow_slug, step_slug) references pgflow.steps (flow_slug, step_slug),
   constraint no_self_dependency check (dep_slug <> step_slug)
 );
 create index deps_step_slug_idx on pgflow.deps (flow_slug, step_slug);
 
+-- No foreign keys between pgflow's tables. They are extension config tables
+-- (pg_extension_config_dump: pg_dump dumps their rows), and pg_dump orders
+-- their data by foreign key only in the dump's sort order, not as
+-- dependencies in the archive: pg_restore -j loads them side by side, and
+-- every COPY of a child that comes before its parent failed (deferred
+-- constraints too: each COPY commits on its own), losing every run. The
+-- engine keeps the references itself: only pgflow's owner writes these
+-- tables, a row is inserted only from its parent, under the parent's lock
+-- (add_step locks the flow, _start_runs shares it, tasks come under the run's
+-- lock), and deletes go children first under the same locks (prune,
+-- delete_flow_and_data). check_invariants reports any orphan.
 select pg_catalog.pg_extension_config_dump('pgflow.flows', '');
 select pg_catalog.pg_extension_config_dump('pgflow.steps', '');
 select pg_catalog.pg_extension_config_dump('pgflow.deps', '');

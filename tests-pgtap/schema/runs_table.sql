@@ -1,5 +1,5 @@
 begin;
-select plan(30);
+select plan(29);
 
 -- pgflow.runs: the contract's columns, types, nullability and defaults.
 select has_table('pgflow', 'runs', 'table pgflow.runs exists');
@@ -8,7 +8,6 @@ select columns_are('pgflow', 'runs',
         'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'cancel_reason', 'paused_at'],
   'pgflow.runs has the documented columns and cancelled_at, cancel_reason, paused_at');
 select col_is_pk('pgflow', 'runs', 'run_id', 'run_id is the primary key');
-select fk_ok('pgflow', 'runs', 'flow_slug', 'pgflow', 'flows', 'flow_slug', 'runs.flow_slug references flows.flow_slug');
 
 select col_type_is('pgflow', 'runs', 'run_id', 'uuid', 'run_id is uuid');
 select col_type_is('pgflow', 'runs', 'flow_slug', 'text', 'flow_slug is text');

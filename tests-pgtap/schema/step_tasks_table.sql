@@ -1,5 +1,5 @@
 begin;
-select plan(43);
+select plan(41);
 
 -- pgflow.step_tasks: the contract's columns, types, nullability and defaults.
 select has_table('pgflow', 'step_tasks', 'table pgflow.step_tasks exists');
@@ -10,10 +10,6 @@ select columns_are('pgflow', 'step_tasks',
   'pgflow.step_tasks has the documented columns and cancelled_at');
 select col_is_pk('pgflow', 'step_tasks', array['run_id', 'step_slug', 'task_index'],
   'the primary key is (run_id, step_slug, task_index)');
-select fk_ok('pgflow', 'step_tasks', array['run_id', 'step_slug'], 'pgflow', 'step_states', array['run_id', 'step_slug'],
-  '(run_id, step_slug) references a step state');
-select fk_ok('pgflow', 'step_tasks', 'last_worker_id', 'pgflow', 'workers', 'worker_id',
-  'last_worker_id references a worker');
 
 select col_type_is('pgflow', 'step_tasks', 'flow_slug', 'text', 'flow_slug is text');
 select col_type_is('pgflow', 'step_tasks', 'run_id', 'uuid', 'run_id is uuid');

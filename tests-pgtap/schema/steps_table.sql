@@ -1,5 +1,5 @@
 begin;
-select plan(40);
+select plan(38);
 
 -- pgflow.steps: the contract's columns plus opt_start_delay.
 select has_table('pgflow', 'steps', 'table pgflow.steps exists');
@@ -9,8 +9,6 @@ select columns_are('pgflow', 'steps',
         'run_if', 'run_unless', 'when_unmet'],
   'pgflow.steps has the documented columns, opt_start_delay and the condition columns');
 select col_is_pk('pgflow', 'steps', array['flow_slug', 'step_slug'], 'the primary key is (flow_slug, step_slug)');
-select col_is_fk('pgflow', 'steps', 'flow_slug', 'flow_slug references a flow');
-select fk_ok('pgflow', 'steps', 'flow_slug', 'pgflow', 'flows', 'flow_slug', 'steps.flow_slug references flows.flow_slug');
 
 select col_type_is('pgflow', 'steps', 'flow_slug', 'text', 'flow_slug is text');
 select col_type_is('pgflow', 'steps', 'step_slug', 'text', 'step_slug is text');
