@@ -2,18 +2,15 @@
 export { Flow } from './dsl/flow.js';
 export type {
   FlowConfig,
-  FlowInput,
   FlowOptions,
-  FlowOutput,
   Json,
   StepCondition,
   StepContext,
   StepDefinition,
-  StepInput,
   StepOptions,
-  StepOutput,
   WhenUnmet,
-} from './dsl/flow.js';
+} from './dsl/types.js';
+export type { FlowInput, FlowOutput, StepInput, StepOutput } from './dsl/flow.js';
 export { FlowDefinitionError } from './dsl/validate.js';
 export { compileFlow, quoteLiteral } from './compile/compile.js';
 export {

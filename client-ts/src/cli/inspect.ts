@@ -1,4 +1,4 @@
-import type { FlowOptions, StepDefinition, StepOptions } from '../dsl/flow.js';
+import type { FlowOptions, StepDefinition, StepOptions } from '../dsl/types.js';
 
 type InspectableFlow = {
   readonly slug: string;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileFlow } from '../compile/compile.js';
-import { isFlow, type Flow } from '../dsl/flow.js';
+import { isFlow, type AnyFlow } from '../dsl/flow.js';
 import { renderManifest } from './inspect.js';
 
 const HELP = `usage: pgflow <command> [options]
@@ -28,8 +28,6 @@ options:
 `;
 
 class UsageError extends Error {}
-
-type AnyFlow = Flow<any, any, any>;
 
 async function loadFlows(file: string, exportName: string | undefined): Promise<AnyFlow[]> {
   const path = resolve(file);

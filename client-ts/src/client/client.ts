@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { compileFlow } from '../compile/compile.js';
-import type { Flow, FlowInput, FlowOutput } from '../dsl/flow.js';
+import type { AnyFlow, FlowInput, FlowOutput } from '../dsl/flow.js';
+import { isConnectionLost } from '../pg-errors.js';
 import type { FlowEvent, RunRow, RunWithStates, StepStateRow } from './types.js';
-
-type AnyFlow = Flow<any, any, any>;
 
 /** How often wait() and events() read the run when no notification came. */
 const POLL_MS = 1000;
@@ -238,9 +237,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
         await watcher.subscribe();
         return watcher;
       } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        const lost = typeof code === 'string' && (code.startsWith('E') || code === 'CONNECTION_CLOSED' || code.startsWith('57P'));
-        if (!lost || attempt === 5) throw err;
+        if (!isConnectionLost(err) || attempt === 5) throw err;
         await forgetFailedListen(sql, flowSlug);
         await new Promise((r) => setTimeout(r, 100 * attempt));
       }

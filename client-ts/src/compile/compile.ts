@@ -1,4 +1,4 @@
-import type { FlowOptions, StepCondition, StepOptions } from '../dsl/flow.js';
+import type { FlowOptions, StepCondition, StepOptions } from '../dsl/types.js';
 
 // Structural, so any Flow instance (whatever its type parameters) fits.
 type CompilableFlow = {

@@ -2,6 +2,7 @@
 // (pgflow._assert_slug, pgflow._assert_option, pgflow.add_step) so a definition
 // that passes here is accepted by the database, and plain-JS callers get the
 // same errors that the types give TypeScript callers.
+import type { StepCondition, WhenUnmet } from './types.js';
 
 /**
  * Thrown by `new Flow()`, `.step()` and `.map()` when a definition breaks a rule.
@@ -56,7 +57,7 @@ export type OptionName = keyof typeof MINIMUMS;
 export const FLOW_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout'] as const;
 export const STEP_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout', 'startDelay'] as const;
 export const CONDITION_OPTION_NAMES = ['runIf', 'runUnless', 'whenUnmet'] as const;
-const WHEN_UNMET = ['skip', 'skip_cascade', 'fail'] as const;
+const WHEN_UNMET: readonly WhenUnmet[] = ['skip', 'skip_cascade', 'fail'];
 
 /**
  * Picks the options that were set out of `raw`, checking each; any other key
@@ -119,12 +120,6 @@ export function assertDependencies(
   }
 }
 
-type Condition = {
-  readonly runIf?: import('./flow.js').Json;
-  readonly runUnless?: import('./flow.js').Json;
-  readonly whenUnmet?: (typeof WHEN_UNMET)[number];
-};
-
 /**
  * Checks runIf / runUnless / whenUnmet of a step or branch as pgflow.add_step
  * does: each pattern a JSON object whose top-level keys are "run" or a direct
@@ -134,7 +129,7 @@ export function assertCondition(
   owner: string,
   raw: Record<string, unknown>,
   deps: readonly string[],
-): Condition | undefined {
+): StepCondition | undefined {
   const out: { runIf?: unknown; runUnless?: unknown; whenUnmet?: unknown } = {};
   for (const name of ['runIf', 'runUnless'] as const) {
     const pattern = raw[name];
@@ -164,5 +159,5 @@ export function assertCondition(
     }
     out.whenUnmet = when;
   }
-  return Object.keys(out).length === 0 ? undefined : (Object.freeze(out) as Condition);
+  return Object.keys(out).length === 0 ? undefined : (Object.freeze(out) as StepCondition);
 }

@@ -1,0 +1,52 @@
+/**
+ * The handler slots of a worker (its `concurrency`), shared by the read loops
+ * of all its flows. A loop takes slots before it reads, so that the loops of
+ * other flows cannot take the same ones meanwhile, and gives back those it
+ * did not fill; each started task keeps one until it ends.
+ */
+export class Slots {
+  #free: number;
+  #waiters: Array<() => void> = [];
+  #closed = false;
+
+  constructor(total: number) {
+    this.#free = total;
+  }
+
+  get free(): number {
+    return this.#free;
+  }
+
+  /** Takes as many free slots as there are, up to `max`: possibly 0. */
+  take(max: number): number {
+    const n = Math.min(max, this.#free);
+    this.#free -= n;
+    return n;
+  }
+
+  /** Gives `n` slots back and wakes every waiter (each takes again, and may find none). */
+  release(n: number): void {
+    this.#free += n;
+    this.#wake();
+  }
+
+  /** Resolves at the next release, or at once when closed. */
+  freed(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#closed) return resolve();
+      this.#waiters.push(resolve);
+    });
+  }
+
+  /** The worker stops: waiters wake now, and freed() no longer waits. */
+  close(): void {
+    this.#closed = true;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+}

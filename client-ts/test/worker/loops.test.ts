@@ -1,0 +1,199 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Flow, type AnyFlow } from '../../src/dsl/flow.js';
+import { WorkerLoops, type FlowState, type LoopSettings } from '../../src/worker/loops.js';
+import { TaskRunner } from '../../src/worker/runner.js';
+import { Slots } from '../../src/worker/slots.js';
+import { FakeDb, deferred, memoryLog, pgError, sleep, until } from './fake-db.js';
+
+const settings: LoopSettings = {
+  functionName: 'test',
+  batchSize: 10,
+  visibility: 30,
+  pollIntervalMs: 5,
+  heartbeatMs: 20,
+  shutdownTimeoutMs: 1000,
+  abortGraceMs: 50,
+};
+
+let started: WorkerLoops[] = [];
+afterEach(async () => {
+  await Promise.all(started.map((l) => l.stop()));
+  started = [];
+});
+
+/** Loops over a FakeDb with a real runner and slots, reporting straight to the fake. */
+async function setup(flows: AnyFlow[], over: Partial<LoopSettings> & { concurrency?: number } = {}) {
+  const db = new FakeDb();
+  const { log, lines } = memoryLog();
+  const slots = new Slots(over.concurrency ?? 10);
+  const runner = new TaskRunner({
+    context: undefined,
+    log,
+    fail: (task, message) => db.failTask(task, message),
+    complete: async (task, output) => (await db.completeTasks(`[${JSON.stringify({ ...task, output: JSON.parse(output) })}]`)).length > 0,
+    ended: () => slots.release(1),
+  });
+  const states: FlowState[] = flows.map((f, i) => ({
+    slug: f.slug,
+    workerId: `w${i + 1}`,
+    steps: new Map(f.steps.map((s) => [s.slug, s])),
+    needsRegister: false,
+  }));
+  let stoppedCalls = 0;
+  const loops = new WorkerLoops({
+    db,
+    flows: states,
+    slots,
+    runner,
+    settings: { ...settings, ...over },
+    log,
+    onStopped: () => stoppedCalls++,
+  });
+  await loops.registerAll();
+  loops.start();
+  started.push(loops);
+  return { db, lines, loops, slots, runner, states, stoppedCalls: () => stoppedCalls };
+}
+
+const echo = new Flow<{ n: number }>({ slug: 'echo' }).step({ slug: 'a' }, (input) => input.run.n);
+
+describe('WorkerLoops', () => {
+  it('reads the queue, starts the tasks and runs them', async () => {
+    const { db } = await setup([echo]);
+    for (const n of [1, 2, 3]) db.enqueue('echo', 'a', { run: { n } });
+    await until(() => db.completed.length === 3, 'three results');
+    expect(db.completed.map((c) => c.output)).toEqual([1, 2, 3]);
+    expect(db.calls).toContain('startTasks echo,[1,2,3],w1');
+  });
+
+  it('never reads more than the free slots, across flows', async () => {
+    const release = deferred();
+    let running = 0;
+    let most = 0;
+    const handler = async () => {
+      most = Math.max(most, ++running);
+      await release.promise;
+      running--;
+      return 1;
+    };
+    const a = new Flow({ slug: 'qa' }).step({ slug: 's' }, handler);
+    const b = new Flow({ slug: 'qb' }).step({ slug: 's' }, handler);
+    const { db } = await setup([a, b], { concurrency: 3, batchSize: 2 });
+    for (let i = 0; i < 5; i++) {
+      db.enqueue('qa', 's');
+      db.enqueue('qb', 's');
+    }
+    await until(() => running === 3, 'three handlers');
+    await sleep(30);
+    expect(most).toBe(3);
+    const limits = db.calls.filter((c) => c.startsWith('readMessages')).map((c) => Number(c.split(',').at(-1)));
+    expect(Math.max(...limits)).toBeLessThanOrEqual(2);
+    release.resolve();
+    await until(() => db.completed.length === 10, 'every result');
+    expect(most).toBe(3);
+  });
+
+  it('shows the messages again when start_tasks fails in the database, and registers again', async () => {
+    const { db, lines } = await setup([echo]);
+    db.fail.startTasks = pgError('22023');
+    db.enqueue('echo', 'a', { run: { n: 1 } });
+    await until(() => db.calls.some((c) => c.startsWith('showMessages')), 'set_vt');
+    expect(db.calls).toContain('showMessages echo,[1]');
+    expect(lines).toContain('warn: reading queue "echo" failed, trying again in 1000 ms: PostgresError 22023');
+    delete db.fail.startTasks;
+    await until(() => db.completed.length === 1, 'the result after the backoff', 5000);
+    expect(lines).toContain('info: worker registered again');
+  });
+
+  it('leaves the messages hidden when start_tasks lost its connection (it may have committed)', async () => {
+    const { db } = await setup([echo]);
+    db.fail.startTasks = pgError('ECONNRESET', 'Error');
+    db.enqueue('echo', 'a');
+    await until(() => db.calls.some((c) => c.startsWith('startTasks')), 'start_tasks');
+    await sleep(20);
+    expect(db.calls.some((c) => c.startsWith('showMessages'))).toBe(false);
+  });
+
+  it('stops when the postgres.js client was ended', async () => {
+    const { db, lines, loops } = await setup([echo]);
+    db.fail.readMessages = pgError('CONNECTION_ENDED', 'Error');
+    await loops.done;
+    expect(lines).toContain('error: the postgres.js client was ended; the worker stops');
+  });
+
+  it('stops when the heartbeat finds its row marked stopped', async () => {
+    const { db, loops, lines, stoppedCalls } = await setup([echo]);
+    db.workers.get('w1')!.stopped = true;
+    await loops.done;
+    expect(lines).toContain('info: worker was marked stopped (pgflow.stop_worker); stopping');
+    expect(stoppedCalls()).toBe(1);
+  });
+
+  it('registers again when the heartbeat finds its row gone', async () => {
+    const { db, lines } = await setup([echo]);
+    db.workers.delete('w1');
+    await until(() => lines.includes('info: worker registered again'), 'the registration');
+    expect(db.workers.get('w1')).toEqual({ flow: 'echo', stopped: false });
+  });
+
+  it('stop() ends the loops, lets a running handler finish and marks every row stopped', async () => {
+    const release = deferred();
+    const slow = new Flow({ slug: 'slow' }).step({ slug: 's' }, async () => (await release.promise, 'done'));
+    const { db, loops, runner } = await setup([slow, echo]);
+    db.enqueue('slow', 's');
+    await until(() => runner.running === 1, 'the handler');
+    let stopped = false;
+    const stopping = loops.stop().then(() => (stopped = true));
+    expect(loops.stop()).toBe(loops.stop()); // one stop, however often it is asked for
+    await sleep(30);
+    expect(stopped).toBe(false);
+    db.enqueue('echo', 'a', { run: { n: 1 } });
+    release.resolve();
+    await stopping;
+    expect(db.completed.map((c) => c.output)).toEqual(['done']); // nothing read while stopping
+    expect([...db.workers.values()].map((w) => w.stopped)).toEqual([true, true]);
+  });
+
+  it('stop() aborts handlers past shutdownTimeoutMs, and abandons those that ignore the abort', async () => {
+    const flow = new Flow({ slug: 'stuck' })
+      .step({ slug: 'obeys' }, (_i, { signal }) => new Promise<number>((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason))))
+      .step({ slug: 'ignores' }, () => new Promise<number>(() => {}));
+    const { db, loops, runner, lines } = await setup([flow], { shutdownTimeoutMs: 50 });
+    db.enqueue('stuck', 'obeys');
+    db.enqueue('stuck', 'ignores');
+    await until(() => runner.running === 2, 'both handlers');
+    await loops.stop();
+    expect(db.failed.map((f) => [f.step_slug, f.message])).toEqual([['obeys', 'the worker is shutting down']]);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'info: stopping: waiting for 2 running task(s)',
+        'warn: stopping: aborting 2 task(s) still running',
+        'warn: task abandoned by a stopping worker',
+      ]),
+    );
+  });
+
+  it('forceAbort() cuts the wait of a stop short', async () => {
+    const flow = new Flow({ slug: 'forced' }).step(
+      { slug: 's' },
+      (_i, { signal }) => new Promise<number>((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    );
+    const { db, loops, runner } = await setup([flow], { shutdownTimeoutMs: 60_000 });
+    db.enqueue('forced', 's');
+    await until(() => runner.running === 1, 'the handler');
+    const t0 = Date.now();
+    const stopping = loops.stop();
+    await sleep(20);
+    loops.forceAbort();
+    await stopping;
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(db.failed.map((f) => f.message)).toEqual(['the worker is shutting down']);
+  });
+
+  it('a failing stop_worker is logged, and stop() still ends', async () => {
+    const { db, loops, lines } = await setup([echo]);
+    db.fail.stopWorker = new Error('gone');
+    await loops.stop();
+    expect(lines).toContain('warn: stop_worker failed: gone');
+  });
+});
