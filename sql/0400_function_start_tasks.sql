@@ -27,6 +27,25 @@
 --
 -- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
 -- for a map step the array element at task_index. A skipped dependency has no key.
+--
+-- A task whose input cannot be built (the run input and the dependencies'
+-- outputs together pass jsonb's 256 MB limit: program_limit_exceeded, or the
+-- server runs out of memory building it) fails on its own, and the batch goes
+-- on: 0.2.6 failed the whole call, the task stayed queued with no attempt
+-- counted, and as reads return the oldest messages first its flow never moved
+-- again. The common case pays for one subtransaction around the statement
+-- that starts the tasks (and its transaction id), not one per task. Only when
+-- that statement fails, which undoes it, is each task's input built on its
+-- own, locking nothing. Each task that cannot have one is then started and
+-- failed like any failed attempt, through fail_task: an attempt counted, the
+-- error message saying why, retried after base_delay or, on the last attempt,
+-- failing its step and run. Its run is locked first, as complete_task does,
+-- and before any other task is: runs before tasks, the one lock order. Then
+-- the statement starts the others as usual.
+--
+-- Timeouts: a stored timeout is read as at most 2147483645 seconds (the most
+-- _assert_option allows since 0.2.7; 0.2.6 let larger ones in), so the lease,
+-- timeout + 2 seconds, fits pgmq's integer visibility timeout.
 create function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
 returns setof pgflow.step_task_record
 language plpgsql
@@ -49,6 +68,13 @@ declare
   v_steps   text[];
   v_indexes integer[];
   v_found   bigint[];
+  v_retried boolean := false;
+  v_key     record;
+  v_bad     record;
+  v_bad_r   uuid[] := '{}'::uuid[];
+  v_bad_s   text[] := '{}'::text[];
+  v_bad_i   integer[] := '{}'::integer[];
+  v_bad_e   text[] := '{}'::text[];
 begin
   perform pgflow._authorize_worker(start_tasks.flow_slug);
   if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
@@ -87,7 +113,8 @@ begin
   -- Leases that ran out on the last attempt: fail those tasks (locking their
   -- runs first, as complete_task does) before starting anything.
   for v_expired in
-    select t.run_id, t.step_slug, t.task_index, t.attempts_count, coalesce(s.opt_timeout, f.opt_timeout) as timeout
+    select t.run_id, t.step_slug, t.task_index, t.attempts_count,
+           least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout
       from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
       join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
       join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
@@ -97,7 +124,8 @@ begin
        -- started (cancel: a paused run's expired task is held, not failed),
        -- written so that no plan looks runs up by status rather than by run_id
        and r.status not in ('completed', 'failed', 'cancelled', 'paused')
-       and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+       and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+           <= clock_timestamp()
        and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
   loop
     perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
@@ -108,52 +136,143 @@ begin
   -- Tasks someone else has locked are being completed, failed or started by
   -- them right now: skip them rather than wait. Waiting could deadlock with a
   -- completion that holds the task and waits for the message this caller read.
-  with candidates as (
-    select t.run_id, t.step_slug, t.task_index, coalesce(s.opt_timeout, f.opt_timeout) as timeout,
-           s.step_type, s.deps_count, r.input as run_input
+  -- Once round: tasks whose input cannot be built fail the statement; they are
+  -- found and failed (below), taken out of the keys, and the rest go round
+  -- again.
+  loop
+    begin
+      with candidates as (
+        select t.run_id, t.step_slug, t.task_index, least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout,
+               s.step_type, s.deps_count, r.input as run_input
+          from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+          join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+          join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+          join pgflow.flows as f on f.flow_slug = t.flow_slug
+          join pgflow.runs as r on r.run_id = t.run_id
+         where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+           and (t.status = 'queued'
+                or (t.status = 'started'
+                    and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                        <= clock_timestamp()
+                    and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+           for update of t skip locked
+      ), started as (
+        update pgflow.step_tasks as t
+           set status = 'started',
+               attempts_count = t.attempts_count + 1,
+               started_at = now(),
+               last_worker_id = start_tasks.worker_id
+          from candidates as c
+         where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+        returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+                  c.timeout, c.step_type, c.deps_count, c.run_input
+      )
+      select array_agg(row(
+               start_tasks.flow_slug, st.run_id, st.step_slug,
+               -- the task input; the same expression builds it one task at a time below
+               case
+                 when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+                 when st.step_type = 'map' then
+                   (select dep.output -> st.task_index
+                      from pgflow.deps as d
+                      join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                     where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+                 else jsonb_build_object('run', st.run_input)
+                      || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                     from pgflow.deps as d
+                                     join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                    where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                      and dep.status = 'completed'),
+                                  '{}'::jsonb)
+               end,
+               st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+             order by st.message_id)
+        into v_tasks
+        from started as st;
+      exit;
+    exception when program_limit_exceeded or out_of_memory then
+      -- Everything the statement did is undone. A second failure is not a
+      -- task's input (those were taken out): let it through.
+      if v_retried then
+        raise;
+      end if;
+      v_retried := true;
+    end;
+
+    -- Which startable tasks cannot have an input: each built on its own,
+    -- nothing locked yet (a task's input never changes once it is queued).
+    for v_key in
+      select t.run_id, t.step_slug, t.task_index, s.step_type, s.deps_count, r.input as run_input
+        from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+        join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+        join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+        join pgflow.flows as f on f.flow_slug = t.flow_slug
+        join pgflow.runs as r on r.run_id = t.run_id
+       where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+         and (t.status = 'queued'
+              or (t.status = 'started'
+                  and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                      <= clock_timestamp()
+                  and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       order by t.run_id, t.step_slug, t.task_index
+    loop
+      begin
+        perform case
+          when v_key.step_type = 'map' and v_key.deps_count = 0 then v_key.run_input -> v_key.task_index
+          when v_key.step_type = 'map' then
+            (select dep.output -> v_key.task_index
+               from pgflow.deps as d
+               join pgflow.step_states as dep on dep.run_id = v_key.run_id and dep.step_slug = d.dep_slug
+              where d.flow_slug = start_tasks.flow_slug and d.step_slug = v_key.step_slug)
+          else jsonb_build_object('run', v_key.run_input)
+               || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                              from pgflow.deps as d
+                              join pgflow.step_states as dep on dep.run_id = v_key.run_id and dep.step_slug = d.dep_slug
+                             where d.flow_slug = start_tasks.flow_slug and d.step_slug = v_key.step_slug
+                               and dep.status = 'completed'),
+                           '{}'::jsonb)
+        end;
+      exception when program_limit_exceeded or out_of_memory then
+        v_bad_r := v_bad_r || v_key.run_id;
+        v_bad_s := v_bad_s || v_key.step_slug;
+        v_bad_i := v_bad_i || v_key.task_index;
+        v_bad_e := v_bad_e || format('the task''s input could not be built: %s', sqlerrm);
+      end;
+    end loop;
+
+    -- Fail them as fail_task fails any attempt, runs locked first and in
+    -- run_id order (as complete_tasks); no other task is locked yet. A task
+    -- someone else started meanwhile is theirs, and left alone.
+    for v_bad in
+      select b.r, b.s, b.i, b.e from unnest(v_bad_r, v_bad_s, v_bad_i, v_bad_e) as b(r, s, i, e) order by b.r, b.s, b.i
+    loop
+      perform pgflow._lock_run(v_bad.r);
+      update pgflow.step_tasks as t
+         set status = 'started',
+             attempts_count = t.attempts_count + 1,
+             started_at = now(),
+             last_worker_id = start_tasks.worker_id
+        from pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+       where t.run_id = v_bad.r and t.step_slug = v_bad.s and t.task_index = v_bad.i
+         and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+         and f.flow_slug = t.flow_slug
+         and r.run_id = t.run_id and r.status = 'started'
+         and (t.status = 'queued'
+              or (t.status = 'started'
+                  and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                      <= clock_timestamp()
+                  and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)));
+      if found then
+        perform pgflow.fail_task(v_bad.r, v_bad.s, v_bad.i, v_bad.e);
+      end if;
+    end loop;
+
+    -- The rest go round again without them.
+    select array_agg(k.r), array_agg(k.s), array_agg(k.i)
+      into v_runs, v_steps, v_indexes
       from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
-      join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
-      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
-      join pgflow.flows as f on f.flow_slug = t.flow_slug
-      join pgflow.runs as r on r.run_id = t.run_id
-     where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
-       and (t.status = 'queued'
-            or (t.status = 'started'
-                and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
-                and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
-       for update of t skip locked
-  ), started as (
-    update pgflow.step_tasks as t
-       set status = 'started',
-           attempts_count = t.attempts_count + 1,
-           started_at = now(),
-           last_worker_id = start_tasks.worker_id
-      from candidates as c
-     where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
-    returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
-              c.timeout, c.step_type, c.deps_count, c.run_input
-  )
-  select array_agg(row(
-           start_tasks.flow_slug, st.run_id, st.step_slug,
-           case
-             when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
-             when st.step_type = 'map' then
-               (select dep.output -> st.task_index
-                  from pgflow.deps as d
-                  join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
-                 where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
-             else jsonb_build_object('run', st.run_input)
-                  || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
-                                 from pgflow.deps as d
-                                 join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
-                                where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
-                                  and dep.status = 'completed'),
-                              '{}'::jsonb)
-           end,
-           st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
-         order by st.message_id)
-    into v_tasks
-    from started as st;
+     where (k.r, k.s, k.i) not in (select b.r, b.s, b.i from unnest(v_bad_r, v_bad_s, v_bad_i) as b(r, s, i));
+  end loop;
 
   -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
   for v_timeout, v_ids in

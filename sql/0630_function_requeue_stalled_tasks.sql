@@ -8,6 +8,10 @@
 -- a task on its last attempt fails (fail_task), and with it its step and run.
 -- Returns the number of tasks queued again.
 --
+-- A stored timeout is read as at most 2147483645 seconds, as start_tasks
+-- reads it: 0.2.6 let larger ones in, and timeout + 2 then overflowed and
+-- failed this function for the whole database.
+--
 -- Runs are taken one at a time in run_id order, each locked (_lock_run)
 -- before its tasks, as complete_task does; tasks locked by someone else are
 -- being started, completed or failed right now and are skipped.
@@ -35,7 +39,7 @@ begin
 
     for v_task in
       select t.step_slug, t.task_index, t.message_id, t.attempts_count,
-             coalesce(s.opt_timeout, f.opt_timeout) + 2 as lease,
+             least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2 as lease,
              coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts
         from pgflow.step_tasks as t
         join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
@@ -43,10 +47,11 @@ begin
         left join pgflow.workers as w on w.worker_id = t.last_worker_id
        where t.run_id = v_run_id
          and t.status = 'started'
-         and t.started_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2) <= clock_timestamp()
+         and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+             <= clock_timestamp()
          and (w.worker_id is null
               or w.stopped_at is not null
-              or w.last_heartbeat_at + make_interval(secs => coalesce(s.opt_timeout, f.opt_timeout) + 2)
+              or w.last_heartbeat_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
                  <= clock_timestamp())
        order by t.step_slug, t.task_index
          for update of t skip locked
