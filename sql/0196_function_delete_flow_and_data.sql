@@ -2,8 +2,9 @@
 -- delete_flow_and_data( flow_slug )
 -- For development: removes a flow and everything of it, all or nothing: its
 -- runs with their step_states and step_tasks, its steps and deps, the flow,
--- its pgmq queue (with its archive), and the cron jobs that schedule_flow
--- made to start it (its rows of pgflow.schedules). Workers registered on its
+-- its pgmq queue (with its archive), the grants made for it
+-- (pgflow.grants), and the cron jobs that schedule_flow made to start it (its
+-- rows of pgflow.schedules). Workers registered on its
 -- queue stay in pgflow.workers. Waits for runs of it being started.
 create function pgflow.delete_flow_and_data(flow_slug text)
 returns void
@@ -36,6 +37,8 @@ begin
   delete from pgflow.steps as s where s.flow_slug = delete_flow_and_data.flow_slug;
   delete from pgflow.flows as f where f.flow_slug = delete_flow_and_data.flow_slug;
   perform pgmq.drop_queue(delete_flow_and_data.flow_slug);
+  -- its grants go too: a flow created later under the same slug starts with none
+  delete from pgflow.grants as g where g.flow_slug = delete_flow_and_data.flow_slug;
 
   perform pgflow._unschedule_job(s.job_name)
      from pgflow.schedules as s

@@ -21,6 +21,25 @@ begin
       message = 'channel and ttl must not be null',
       hint    = 'Subscribe to ''pgflow_events'' or to a flow''s slug, for an interval such as ''2 minutes''.';
   end if;
+  -- A client subscribes to the flows it may use (_authorize_client, before
+  -- anything about the flow is told), and to every flow's events on
+  -- pgflow_events only when it may use every flow. (LISTEN itself needs no
+  -- privilege in PostgreSQL: the channels' payloads carry ids, statuses and
+  -- error messages, never inputs or outputs.)
+  if subscribe.channel = 'pgflow_events' then
+    if not pg_catalog.has_function_privilege(pgflow._caller(), 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
+                                             'EXECUTE WITH GRANT OPTION')
+       and not exists (select from pgflow.grants as g
+                        where g.kind = 'client' and g.flow_slug is null
+                          and pg_catalog.pg_has_role(pgflow._caller(), g.role, 'USAGE')) then
+      raise exception using
+        errcode = 'insufficient_privilege',
+        message = format('role "%s" may not subscribe to the events of every flow', pgflow._caller()),
+        hint    = 'Subscribe to the channel of a flow you use (its slug), or ask the owner of pgflow for grant_client(role) of every flow.';
+    end if;
+  else
+    perform pgflow._authorize_client(subscribe.channel);
+  end if;
   if subscribe.channel <> 'pgflow_events'
      and not exists (select from pgflow.flows as f where f.flow_slug = subscribe.channel) then
     raise exception using

@@ -19,12 +19,34 @@ set jit = off
 set join_collapse_limit = 1
 as $$
 begin
-  if start_flows.inputs is null or jsonb_typeof(start_flows.inputs) <> 'array' then
+  if start_flows.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Name the flow to start.';
+  end if;
+  perform pgflow._authorize_client(start_flows.flow_slug);
+  if start_flows.inputs is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('inputs of runs of flow "%s" must not be null', left(start_flows.flow_slug, 200)),
+      hint    = 'Pass one element per run: ''[{"id": 1}, {"id": 2}]'' starts two runs, ''[]'' none.';
+  end if;
+  if jsonb_typeof(start_flows.inputs) <> 'array' then
     raise exception using
       errcode = 'invalid_parameter_value',
       message = format('inputs of runs of flow "%s" must be a JSON array, got %s',
-                       coalesce(start_flows.flow_slug, 'NULL'), coalesce(jsonb_typeof(start_flows.inputs), 'NULL')),
+                       left(start_flows.flow_slug, 200), jsonb_typeof(start_flows.inputs)),
       hint    = 'Pass one element per run: ''[{"id": 1}, {"id": 2}]'' starts two runs.';
+  end if;
+  -- pgflow.flows holds no slug longer than 47 characters (slug_is_valid): a
+  -- longer one is no flow, and is not handed on to _start_runs, whose
+  -- messages would repeat it whole.
+  if length(start_flows.flow_slug) > 47 then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(start_flows.flow_slug, 200)),
+      hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
   end if;
   return query
   select * from pgflow._start_runs(start_flows.flow_slug,

@@ -12,6 +12,7 @@ as $$
 declare
   v_run_id uuid;
 begin
+  perform pgflow._authorize_client(start_flow_with_states.flow_slug);
   select r.run_id into v_run_id
     from pgflow.start_flow(start_flow_with_states.flow_slug, start_flow_with_states.input,
                            start_flow_with_states.run_id) as r;

@@ -7,7 +7,9 @@
 -- are ignored (complete_task and fail_task return no row). Returns the run.
 -- Cancelling a cancelled run changes nothing and returns it; a completed or
 -- failed run cannot be cancelled (object_not_in_prerequisite_state).
--- Sends run:cancelled.
+-- Sends run:cancelled, with the reason cut to 1000 characters (as _emit_event
+-- cuts error messages: a NOTIFY payload holds less than 8000 bytes); the run
+-- keeps it whole.
 create function pgflow.cancel_run(run_id uuid, reason text default null)
 returns pgflow.runs
 language plpgsql
@@ -24,6 +26,10 @@ begin
       message = 'run_id must not be null',
       hint    = 'Pass the id of the run to cancel (pgflow.runs.run_id).';
   end if;
+  -- before the lock and before anything about the run is told: a run of a
+  -- flow the caller may not use does not exist for it
+  perform pgflow._authorize_client((select r.flow_slug from pgflow.runs as r where r.run_id = cancel_run.run_id),
+                                   cancel_run.run_id);
   v_run := pgflow._lock_run(cancel_run.run_id);
   if v_run.status = 'cancelled' then
     return v_run;
@@ -60,7 +66,7 @@ begin
 
   perform pgflow._emit_event(v_run.flow_slug, v_run.run_id, 'run:cancelled',
     jsonb_build_object('status', 'cancelled', 'cancelled_at', v_run.cancelled_at,
-                       'cancel_reason', v_run.cancel_reason));
+                       'cancel_reason', left(v_run.cancel_reason, 1000)));
   return v_run;
 end;
 $$;

@@ -27,6 +27,10 @@ begin
       message = 'run_id must not be null',
       hint    = 'Pass the id of the run to resume (pgflow.runs.run_id).';
   end if;
+  -- before the lock and before anything about the run is told: a run of a
+  -- flow the caller may not use does not exist for it
+  perform pgflow._authorize_client((select r.flow_slug from pgflow.runs as r where r.run_id = resume_run.run_id),
+                                   resume_run.run_id);
   v_run := pgflow._lock_run(resume_run.run_id);
   if v_run.status = 'started' then
     return v_run;

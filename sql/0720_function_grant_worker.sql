@@ -7,7 +7,9 @@
 -- their queues' messages (usage on schema pgmq, select and update on
 -- pgmq.q_<flow>, for pgmq.read, read_with_poll and set_vt). Nothing else:
 -- no table of pgflow, no other flow. Raises undefined_object for an unknown
--- flow, granting nothing. Only pgflow's owner calls it.
+-- flow, granting nothing. Records each flow in pgflow.grants, and usage on
+-- schema pgmq only when the role did not hold it already (then revoke_all
+-- leaves a usage that somebody else granted). Only pgflow's owner calls it.
 create function pgflow.grant_worker(role regrole, flow_slugs text[] default null)
 returns void
 language plpgsql
@@ -15,26 +17,12 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_role    name;
+  v_role    name := pgflow._assert_may_grant('grant_worker', grant_worker.role,
+                                             'select pgflow.grant_worker(''my_worker'', array[''my_flow'']);');
   v_fn      regprocedure;
   v_unknown text;
   v_flow    text;
 begin
-  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
-  -- or a role holding them with grant option
-  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
-                                           'EXECUTE WITH GRANT OPTION') then
-    raise exception using
-      errcode = 'insufficient_privilege',
-      message = format('role "%s" may not call pgflow.grant_worker', current_user),
-      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
-  end if;
-  if grant_worker.role is null then
-    raise exception using
-      errcode = 'null_value_not_allowed',
-      message = 'role must not be null',
-      hint    = 'Name an existing role: select pgflow.grant_worker(''my_worker'', array[''my_flow'']);';
-  end if;
   if array_position(grant_worker.flow_slugs, null) is not null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -51,9 +39,16 @@ begin
       message = format('flow "%s" does not exist', left(v_unknown, 200)),
       hint    = 'Grant a worker the flows it serves, after creating them with pgflow.create_flow().';
   end if;
-  select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_worker.role;
 
   execute format('grant usage on schema pgflow to %I', v_role);
+  -- usage on pgmq: granted (and recorded) only when the role holds none of
+  -- its own; one pgflow granted before stays pgflow's
+  if not exists (select from pgflow.grants as g where g.role = grant_worker.role and g.kind = 'pgmq_usage')
+     and not exists (select from pg_catalog.pg_namespace as n, pg_catalog.aclexplode(n.nspacl) as a
+                      where n.oid = 'pgmq'::regnamespace and a.grantee = grant_worker.role
+                        and a.privilege_type = 'USAGE') then
+    insert into pgflow.grants (role, kind, flow_slug) values (grant_worker.role, 'pgmq_usage', null);
+  end if;
   execute format('grant usage on schema pgmq to %I', v_role);
   -- every overload of these functions; names that do not exist (yet) are skipped
   for v_fn in
@@ -72,6 +67,8 @@ begin
      order by f.flow_slug
   loop
     execute format('grant select, update on table pgmq.%I to %I', 'q_' || lower(v_flow), v_role);
+    insert into pgflow.grants (role, kind, flow_slug) values (grant_worker.role, 'worker', v_flow)
+    on conflict on constraint grants_role_kind_flow_slug_key do nothing;
   end loop;
 end;
 $$;

@@ -5,8 +5,9 @@
 -- get_flow_shape, delete_flow_and_data), schedules them (schedule_flow,
 -- unschedule_flow), runs the upkeep (requeue_stalled_tasks, prune,
 -- schedule_maintenance, stop_worker, check_invariants) and reads every table
--- of pgflow. It does not start runs or work tasks, and cannot hand out
--- privileges. Only pgflow's owner calls it.
+-- of pgflow, every row (recorded in pgflow.grants, for the row-level
+-- security policies). It does not start runs or work tasks, and cannot hand
+-- out privileges. Only pgflow's owner calls it.
 create function pgflow.grant_admin(role regrole)
 returns void
 language plpgsql
@@ -14,35 +15,23 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_role name;
+  v_role name := pgflow._assert_may_grant('grant_admin', grant_admin.role, 'select pgflow.grant_admin(''my_admin'');');
   v_fn   regprocedure;
 begin
-  -- only a role that may pass pgflow's privileges on: the owner, a superuser,
-  -- or a role holding them with grant option
-  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
-                                           'EXECUTE WITH GRANT OPTION') then
-    raise exception using
-      errcode = 'insufficient_privilege',
-      message = format('role "%s" may not call pgflow.grant_admin', current_user),
-      hint    = 'Only the owner of the pgflow extension (or a superuser) hands out pgflow''s privileges.';
-  end if;
-  if grant_admin.role is null then
-    raise exception using
-      errcode = 'null_value_not_allowed',
-      message = 'role must not be null',
-      hint    = 'Name an existing role: select pgflow.grant_admin(''my_admin'');';
-  end if;
-  select r.rolname into v_role from pg_catalog.pg_roles as r where r.oid = grant_admin.role;
+  insert into pgflow.grants (role, kind, flow_slug) values (grant_admin.role, 'admin', null)
+  on conflict on constraint grants_role_kind_flow_slug_key do nothing;
 
   execute format('grant usage on schema pgflow to %I', v_role);
-  -- every overload of these functions; names that do not exist (yet) are skipped
+  -- every overload of these functions; names that do not exist (yet) are
+  -- skipped. _readable_flows: the row-level security policies call it.
   for v_fn in
     select p.oid::regprocedure from pg_catalog.pg_proc as p
      where p.pronamespace = 'pgflow'::regnamespace
        and p.proname = any(array['create_flow', 'add_step', 'ensure_flow', 'set_flow_options',
                                               'set_step_options', 'get_flow_shape', 'delete_flow_and_data',
                                               'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
-                                              'prune', 'schedule_maintenance', 'stop_worker', 'check_invariants'])
+                                              'prune', 'schedule_maintenance', 'stop_worker', 'check_invariants',
+                                              '_readable_flows'])
      order by p.oid
   loop
     execute format('grant execute on function %s to %I', v_fn, v_role);

@@ -30,3 +30,6 @@ revoke all on function pgflow._normalize_shape(jsonb) from public;
 revoke all on function pgflow._shape_text(jsonb) from public;
 revoke all on function pgflow._shape_diff(jsonb, jsonb) from public;
 revoke all on function pgflow._complete_tasks(uuid[], text[], integer[], jsonb[]) from public;
+revoke all on function pgflow._assert_may_grant(text, regrole, text) from public;
+revoke all on function pgflow._authorize_client(text, uuid) from public;
+revoke all on function pgflow._readable_flows(regrole) from public;

@@ -34,9 +34,10 @@ revoke all on function pgflow.set_step_options(text, text, integer, integer, int
 revoke all on function pgflow.delete_flow_and_data(text) from public;
 revoke all on function pgflow.check_invariants(uuid) from public;
 revoke all on function pgflow.grant_worker(regrole, text[]) from public;
-revoke all on function pgflow.grant_client(regrole) from public;
+revoke all on function pgflow.grant_client(regrole, text[]) from public;
 revoke all on function pgflow.grant_admin(regrole) from public;
 revoke all on function pgflow.revoke_all(regrole) from public;
+revoke all on function pgflow.uninstall() from public;
 revoke all on function pgflow._authorize_worker(text) from public;
 revoke all on function pgflow._check_invariants(uuid) from public;
 
@@ -73,3 +74,8 @@ alter function pgflow.set_flow_options(text, integer, integer, integer) security
 alter function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[]) security definer;
 alter function pgflow.delete_flow_and_data(text) security definer;
 alter function pgflow.check_invariants(uuid) security definer;
+-- The client check and the row-level security policies read pgflow.grants,
+-- which clients may not read (grant_client lets its roles execute both,
+-- grant_admin _readable_flows).
+alter function pgflow._authorize_client(text, uuid) security definer;
+alter function pgflow._readable_flows(regrole) security definer;

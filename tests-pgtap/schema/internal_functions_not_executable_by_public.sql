@@ -22,8 +22,8 @@ select set_eq($$ select p.proname::text from pg_proc as p
         'register_worker', 'heartbeat_worker', 'stop_worker', 'schedule_flow', 'unschedule_flow',
         'requeue_stalled_tasks', 'prune', 'schedule_maintenance', 'check_invariants', 'complete_tasks',
         'cancel_run', 'pause_run', 'resume_run', 'subscribe', 'ensure_flow', 'set_flow_options',
-        'set_step_options', 'delete_flow_and_data'],
-  'exactly the state-changing functions are security definer');
+        'set_step_options', 'delete_flow_and_data', '_authorize_client', '_readable_flows'],
+  'exactly the state-changing functions, and the two that read pgflow.grants for clients, are security definer');
 
 select * from finish();
 rollback;
