@@ -1,5 +1,6 @@
 -- A text snapshot of every member of the pgflow extension: definitions,
--- columns in order, constraints, indexes, grants, comments and dump config.
+-- columns in order, constraints, indexes, grants, comments, row security and
+-- its policies, and dump config.
 -- Upgraded and fresh installs must print the same lines. (pg_dump prints an
 -- extension as one CREATE EXTENSION, so it cannot serve.)
 with ext as (
@@ -58,6 +59,16 @@ with ext as (
     from members as m
    where m.classid not in ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_class'::regclass,
                            'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_namespace'::regclass)
+  union all
+  -- row-level security of member tables, and their policies
+  select format('row security %s enabled %s forced %s', c.oid::regclass, c.relrowsecurity, c.relforcerowsecurity)
+    from members as m join pg_catalog.pg_class as c on m.classid = 'pg_catalog.pg_class'::regclass and c.oid = m.objid
+   where c.relkind in ('r', 'p')
+  union all
+  select format('policy %s on %s for %s to %s using %s check %s', po.polname, po.polrelid::regclass, po.polcmd,
+                po.polroles::regrole[]::text, coalesce(pg_catalog.pg_get_expr(po.polqual, po.polrelid), 'none'),
+                coalesce(pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid), 'none'))
+    from members as m join pg_catalog.pg_policy as po on m.classid = 'pg_catalog.pg_class'::regclass and po.polrelid = m.objid
   union all
   -- tables whose data pg_dump keeps
   select format('config table %s', cfg::regclass) from ext, unnest(ext.extconfig) as cfg
