@@ -31,6 +31,7 @@ create function pgflow.add_step(
 returns pgflow.steps
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -225,6 +226,7 @@ create function pgflow.add_step(
 returns pgflow.steps
 language sql
 volatile
+security definer
 set search_path = ''
 as $$
   select pgflow.add_step(flow_slug, step_slug, '{}'::text[], max_attempts, base_delay, timeout, start_delay, step_type,

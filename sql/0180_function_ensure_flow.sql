@@ -24,6 +24,7 @@ create function pgflow.ensure_flow(
 returns pgflow.flows
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

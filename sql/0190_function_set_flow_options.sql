@@ -15,6 +15,7 @@ create function pgflow.set_flow_options(
 returns pgflow.flows
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -18,6 +18,7 @@ create function pgflow.set_step_options(
 returns pgflow.steps
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -10,6 +10,7 @@ create function pgflow.subscribe(channel text, ttl interval default interval '2 
 returns timestamptz
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

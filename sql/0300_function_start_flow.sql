@@ -7,6 +7,7 @@ create function pgflow.start_flow(flow_slug text, input jsonb, run_id uuid defau
 returns setof pgflow.runs
 language plpgsql
 volatile
+security definer
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off

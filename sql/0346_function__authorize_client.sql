@@ -22,6 +22,7 @@ create function pgflow._authorize_client(flow_slug text, run_id uuid default nul
 returns void
 language plpgsql
 stable
+security definer
 set search_path = ''
 as $$
 declare

@@ -24,6 +24,7 @@ create function pgflow._readable_flows(reader regrole)
 returns text[]
 language plpgsql
 stable
+security definer
 set search_path = ''
 as $$
 declare

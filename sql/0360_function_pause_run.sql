@@ -11,6 +11,7 @@ create function pgflow.pause_run(run_id uuid)
 returns pgflow.runs
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

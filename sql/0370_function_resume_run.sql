@@ -10,6 +10,7 @@ create function pgflow.resume_run(run_id uuid)
 returns pgflow.runs
 language plpgsql
 volatile
+security definer
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off

@@ -50,6 +50,7 @@ create function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id u
 returns setof pgflow.step_task_record
 language plpgsql
 volatile
+security definer
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off

@@ -17,6 +17,7 @@ create function pgflow.complete_task(run_id uuid, step_slug text, task_index int
 returns setof pgflow.step_tasks
 language plpgsql
 volatile
+security definer
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off

@@ -16,6 +16,7 @@ create function pgflow.complete_tasks(tasks jsonb)
 returns setof pgflow.step_tasks
 language plpgsql
 volatile
+security definer
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 set enable_seqscan = off

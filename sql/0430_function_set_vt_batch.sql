@@ -6,6 +6,7 @@ create function pgflow.set_vt_batch(queue_name text, msg_ids bigint[], vt_offset
 returns setof pgmq.message_record
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 -- @plpgsql_check_options: performance_warnings = false

@@ -6,6 +6,7 @@ create function pgflow.register_worker(worker_id uuid, queue_name text, function
 returns pgflow.workers
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

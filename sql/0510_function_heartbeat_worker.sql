@@ -6,6 +6,7 @@ create function pgflow.heartbeat_worker(worker_id uuid)
 returns pgflow.workers
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -5,6 +5,7 @@ create function pgflow.stop_worker(worker_id uuid)
 returns pgflow.workers
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

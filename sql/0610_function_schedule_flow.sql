@@ -12,6 +12,7 @@ create function pgflow.schedule_flow(job_name text, schedule text, flow_slug tex
 returns bigint
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin

@@ -9,6 +9,7 @@ create function pgflow.unschedule_flow(job_name text)
 returns boolean
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin

@@ -19,6 +19,7 @@ create function pgflow.requeue_stalled_tasks()
 returns integer
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -8,6 +8,7 @@ create function pgflow.prune(older_than interval)
 returns integer
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -13,6 +13,7 @@ create function pgflow.schedule_maintenance(schedule text default '*/5 * * * *',
 returns bigint[]
 language plpgsql
 volatile
+security definer
 set search_path = ''
 set intervalstyle = 'iso_8601'
 as $$

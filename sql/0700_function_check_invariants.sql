@@ -290,6 +290,7 @@ create function pgflow.check_invariants(run_id uuid default null)
 returns table (run_id uuid, invariant text, detail text)
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   select i.run_id, i.invariant, i.detail from pgflow._check_invariants(check_invariants.run_id) as i;
