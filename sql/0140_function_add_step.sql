@@ -50,14 +50,14 @@ begin
   if not found then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', add_step.flow_slug),
+      message = format('flow "%s" does not exist', left(add_step.flow_slug, 200)),
       hint    = 'Create it first with pgflow.create_flow().';
   end if;
 
   if add_step.step_type is null or add_step.step_type not in ('single', 'map') then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('invalid step_type "%s" for step "%s"', coalesce(add_step.step_type, 'NULL'), add_step.step_slug),
+      message = format('invalid step_type "%s" for step "%s"', coalesce(left(add_step.step_type, 200), 'NULL'), add_step.step_slug),
       hint    = 'step_type is "single" (one task) or "map" (one task per array element).';
   end if;
   perform pgflow._assert_option('max_attempts', add_step.max_attempts, 0);
@@ -68,7 +68,7 @@ begin
   if add_step.when_unmet is null or add_step.when_unmet not in ('skip', 'skip_cascade', 'fail') then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('invalid when_unmet "%s" for step "%s"', coalesce(add_step.when_unmet, 'NULL'), add_step.step_slug),
+      message = format('invalid when_unmet "%s" for step "%s"', coalesce(left(add_step.when_unmet, 200), 'NULL'), add_step.step_slug),
       hint    = 'when_unmet is "skip" (skip the step), "skip_cascade" (skip it and everything after it) or "fail" (fail the run).';
   end if;
 
@@ -82,7 +82,7 @@ begin
   if v_bad is not null then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('dependency "%s" is listed twice for step "%s"', v_bad, add_step.step_slug),
+      message = format('dependency "%s" is listed twice for step "%s"', left(v_bad, 200), add_step.step_slug),
       hint    = 'List each dependency once.';
   end if;
   if add_step.step_slug = any(v_deps) then
@@ -122,9 +122,9 @@ begin
       raise exception using
         errcode = 'invalid_parameter_value',
         message = format('%s of step "%s" refers to "%s", which is neither "run" nor a dependency of the step',
-                         v_cond.name, add_step.step_slug, v_bad),
+                         v_cond.name, add_step.step_slug, left(v_bad, 200)),
         hint    = format('The keys of a condition name the step''s input: %s.',
-                         array_to_string(array['run'] || array(select d from unnest(v_deps) as d order by d), ', '));
+                         left(array_to_string(array['run'] || array(select d from unnest(v_deps) as d order by d), ', '), 1000));
     end if;
   end loop;
 
@@ -140,8 +140,8 @@ begin
       case when v_step.step_type <> add_step.step_type
         then format('step_type %s -> %s', v_step.step_type, add_step.step_type) end,
       case when v_old_deps <> array(select d from unnest(v_deps) as d order by d)
-        then format('deps [%s] -> [%s]', array_to_string(v_old_deps, ', '),
-                    array_to_string(array(select d from unnest(v_deps) as d order by d), ', ')) end,
+        then format('deps [%s] -> [%s]', left(array_to_string(v_old_deps, ', '), 1000),
+                    left(array_to_string(array(select d from unnest(v_deps) as d order by d), ', '), 1000)) end,
       case when v_step.opt_max_attempts is distinct from add_step.max_attempts
         then format('max_attempts %s -> %s', coalesce(v_step.opt_max_attempts::text, 'default'),
                     coalesce(add_step.max_attempts::text, 'default')) end,
@@ -155,10 +155,10 @@ begin
         then format('start_delay %s -> %s', coalesce(v_step.opt_start_delay::text, 'default'),
                     coalesce(add_step.start_delay::text, 'default')) end,
       case when v_step.run_if is distinct from add_step.run_if
-        then format('run_if %s -> %s', coalesce(v_step.run_if::text, 'none'), coalesce(add_step.run_if::text, 'none')) end,
+        then format('run_if %s -> %s', coalesce(left(v_step.run_if::text, 200), 'none'), coalesce(left(add_step.run_if::text, 200), 'none')) end,
       case when v_step.run_unless is distinct from add_step.run_unless
-        then format('run_unless %s -> %s', coalesce(v_step.run_unless::text, 'none'),
-                    coalesce(add_step.run_unless::text, 'none')) end,
+        then format('run_unless %s -> %s', coalesce(left(v_step.run_unless::text, 200), 'none'),
+                    coalesce(left(add_step.run_unless::text, 200), 'none')) end,
       case when v_step.when_unmet <> add_step.when_unmet
         then format('when_unmet %s -> %s', v_step.when_unmet, add_step.when_unmet) end
     ], null);
@@ -181,7 +181,7 @@ begin
   if v_bad is not null then
     raise exception using
       errcode = 'undefined_object',
-      message = format('step "%s" does not exist in flow "%s"', v_bad, add_step.flow_slug),
+      message = format('step "%s" does not exist in flow "%s"', left(v_bad, 200), add_step.flow_slug),
       hint    = 'Add dependencies before the steps that use them.';
   end if;
 

@@ -40,7 +40,7 @@ begin
   if not found then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', set_flow_options.flow_slug),
+      message = format('flow "%s" does not exist', left(set_flow_options.flow_slug, 200)),
       hint    = 'Look the flows up in pgflow.flows.';
   end if;
   return v_flow;

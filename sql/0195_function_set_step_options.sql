@@ -41,7 +41,7 @@ begin
   if v_bad is not null then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('unknown option "%s" in inherit', v_bad),
+      message = format('unknown option "%s" in inherit', left(v_bad, 200)),
       hint    = format('inherit lists options among %s.', array_to_string(c_options, ', '));
   end if;
   select o.name into v_bad
@@ -58,7 +58,7 @@ begin
   if not exists (select from pgflow.flows as f where f.flow_slug = set_step_options.flow_slug) then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', set_step_options.flow_slug),
+      message = format('flow "%s" does not exist', left(set_step_options.flow_slug, 200)),
       hint    = 'Look the flows up in pgflow.flows.';
   end if;
 
@@ -76,7 +76,7 @@ begin
   if not found then
     raise exception using
       errcode = 'undefined_object',
-      message = format('step "%s" does not exist in flow "%s"', set_step_options.step_slug, set_step_options.flow_slug),
+      message = format('step "%s" does not exist in flow "%s"', left(set_step_options.step_slug, 200), set_step_options.flow_slug),
       hint    = 'Look the flow''s steps up with pgflow.get_flow_shape().';
   end if;
   return v_step;

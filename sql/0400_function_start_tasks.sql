@@ -87,7 +87,7 @@ begin
   if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
     raise exception using
       errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', start_tasks.flow_slug),
+      message = format('flow "%s" does not exist', left(start_tasks.flow_slug, 200)),
       hint    = 'Workers read the queue named after the flow they serve.';
   end if;
   if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then

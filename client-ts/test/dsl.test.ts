@@ -60,11 +60,13 @@ describe('Flow', () => {
   it('accepts boundary values', () => {
     const max = 2147483647;
     const flow = new Flow({ slug: 'a'.repeat(47), maxAttempts: 0, baseDelay: 0, timeout: 1 }).step(
-      { slug: `_${'b'.repeat(127)}`, maxAttempts: max, baseDelay: max, timeout: max, startDelay: max },
+      { slug: `_${'b'.repeat(127)}`, maxAttempts: max, baseDelay: max, timeout: max - 2, startDelay: max },
       () => 1,
     );
-    expect(flow.steps[0]!.options).toEqual({ maxAttempts: max, baseDelay: max, timeout: max, startDelay: max });
-    expect(new Flow({ slug: 'A_1', timeout: max }).options).toEqual({ timeout: max });
+    expect(flow.steps[0]!.options).toEqual({ maxAttempts: max, baseDelay: max, timeout: max - 2, startDelay: max });
+    // a timeout's lease is timeout + 2 s in pgmq's integer: the database's bound
+    expect(new Flow({ slug: 'A_1', timeout: max - 2 }).options).toEqual({ timeout: max - 2 });
+    expect(() => new Flow({ slug: 'A_2', timeout: max - 1 })).toThrow('between 1 and 2147483645');
   });
 });
 
@@ -85,11 +87,11 @@ describe('flow validation', () => {
     [{ maxAttempts: -1 }, 'invalid maxAttempts -1 for flow "f": must be an integer between 0 and 2147483647'],
     [{ maxAttempts: 1.5 }, 'invalid maxAttempts 1.5 for flow "f": must be an integer between 0 and 2147483647'],
     [{ baseDelay: -1 }, 'invalid baseDelay -1 for flow "f": must be an integer between 0 and 2147483647'],
-    [{ timeout: 0 }, 'invalid timeout 0 for flow "f": must be an integer between 1 and 2147483647'],
-    [{ timeout: 2147483648 }, 'invalid timeout 2147483648 for flow "f": must be an integer between 1 and 2147483647'],
-    [{ timeout: '5' }, 'invalid timeout "5" for flow "f": must be an integer between 1 and 2147483647'],
-    [{ timeout: NaN }, 'invalid timeout NaN for flow "f": must be an integer between 1 and 2147483647'],
-    [{ timeout: null }, 'invalid timeout null for flow "f": must be an integer between 1 and 2147483647'],
+    [{ timeout: 0 }, 'invalid timeout 0 for flow "f": must be an integer between 1 and 2147483645'],
+    [{ timeout: 2147483648 }, 'invalid timeout 2147483648 for flow "f": must be an integer between 1 and 2147483645'],
+    [{ timeout: '5' }, 'invalid timeout "5" for flow "f": must be an integer between 1 and 2147483645'],
+    [{ timeout: NaN }, 'invalid timeout NaN for flow "f": must be an integer between 1 and 2147483645'],
+    [{ timeout: null }, 'invalid timeout null for flow "f": must be an integer between 1 and 2147483645'],
     [{ startDelay: 1 }, 'unknown option "startDelay" for flow "f"'],
     [{ max_attempts: 1 }, 'unknown option "max_attempts" for flow "f"'],
   ])('rejects flow options %j', (options, expected) => {
@@ -145,7 +147,7 @@ describe('step validation', () => {
   it.each([
     [{ maxAttempts: -1 }, 'invalid maxAttempts -1 for step "x": must be an integer between 0 and 2147483647'],
     [{ baseDelay: 0.5 }, 'invalid baseDelay 0.5 for step "x": must be an integer between 0 and 2147483647'],
-    [{ timeout: 0 }, 'invalid timeout 0 for step "x": must be an integer between 1 and 2147483647'],
+    [{ timeout: 0 }, 'invalid timeout 0 for step "x": must be an integer between 1 and 2147483645'],
     [{ startDelay: -5 }, 'invalid startDelay -5 for step "x": must be an integer between 0 and 2147483647'],
     [{ startDelay: Infinity }, 'invalid startDelay Infinity for step "x": must be an integer between 0 and 2147483647'],
     [{ maxAttempts: 2 ** 31 }, 'invalid maxAttempts 2147483648 for step "x": must be an integer between 0 and 2147483647'],
@@ -197,7 +199,7 @@ describe('map validation', () => {
 
   it('rejects step-only misuse of map options', () => {
     expect(message(() => flow().map({ slug: 'x', array: 'a', timeout: -1 }, () => 1))).toBe(
-      'invalid timeout -1 for step "x": must be an integer between 1 and 2147483647',
+      'invalid timeout -1 for step "x": must be an integer between 1 and 2147483645',
     );
   });
 });

@@ -53,6 +53,8 @@ export function assertSlug(kind: Kind, slug: unknown): asserts slug is string {
 }
 
 const MINIMUMS = { maxAttempts: 0, baseDelay: 0, timeout: 1, startDelay: 0 } as const;
+/** A timeout's lease is timeout + 2 s in pgmq's integer visibility timeout: the database's bound. */
+const MAXIMUMS: Record<OptionName, number> = { maxAttempts: MAX_INT, baseDelay: MAX_INT, timeout: MAX_INT - 2, startDelay: MAX_INT };
 export type OptionName = keyof typeof MINIMUMS;
 export const FLOW_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout'] as const;
 export const STEP_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout', 'startDelay'] as const;
@@ -79,9 +81,10 @@ export function pickOptions<N extends OptionName>(
     const value = raw[name];
     if (value === undefined) continue;
     const min = MINIMUMS[name];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_INT) {
+    const max = MAXIMUMS[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       throw new FlowDefinitionError(
-        `invalid ${name} ${show(value)} for ${owner}: must be an integer between ${min} and ${MAX_INT}`,
+        `invalid ${name} ${show(value)} for ${owner}: must be an integer between ${min} and ${max}`,
       );
     }
     picked[name] = value;

@@ -2,6 +2,9 @@ import type { Json, StepDefinition } from '../dsl/types.js';
 import type { TaskRecord } from './db.js';
 import { errorMessage, type WorkerLogger } from './log.js';
 
+/** Node fires a timer of more than 2^31 - 1 ms at once: a longer timeout waits this long (24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A flow as the worker serves it. */
 export interface ServedFlow {
   readonly slug: string;
@@ -125,7 +128,7 @@ export class TaskRunner<C> {
         const message = `timed out: handler of step "${task.step_slug}" ran longer than ${task.timeout} s`;
         controller.abort(new Error(message));
         resolve({ ok: false, message }); // whatever the handler does later is ignored
-      }, task.timeout * 1000);
+      }, Math.min(task.timeout * 1000, MAX_TIMER_MS));
       const ctx = {
         context: this.#deps.context,
         signal: controller.signal,
