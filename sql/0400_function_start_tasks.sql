@@ -13,7 +13,7 @@
 -- visibility with the clock, and a reader whose transaction began just before
 -- the message came back must still take it over rather than hide it again. So of two
 -- workers racing for one message only the first starts it. A task whose lease
--- ran out on its last attempt is not started again: it fails (fail_task), and
+-- ran out on its last attempt is not started again: it fails (_fail_tasks), and
 -- with it its step and run. Messages of finished tasks or of runs that are no
 -- longer running yield nothing. Messages of cancelled tasks (a worker read
 -- them just before cancel_run) are archived. Messages of a paused run's
@@ -37,7 +37,7 @@
 -- that starts the tasks (and its transaction id), not one per task. Only when
 -- that statement fails, which undoes it, is each task's input built on its
 -- own, locking nothing. Each task that cannot have one is then started and
--- failed like any failed attempt, through fail_task: an attempt counted, the
+-- failed like any failed attempt, through _fail_tasks: an attempt counted, the
 -- error message saying why, retried after base_delay or, on the last attempt,
 -- failing its step and run. Its run is locked first, as complete_task does,
 -- and before any other task is: runs before tasks, the one lock order. Then
@@ -64,7 +64,10 @@ declare
   v_timeout integer;
   v_ids     bigint[];
   v_unknown bigint[];
-  v_expired record;
+  v_exp_r   uuid[];
+  v_exp_s   text[];
+  v_exp_i   integer[];
+  v_exp_e   text[];
   v_runs    uuid[];
   v_steps   text[];
   v_indexes integer[];
@@ -111,28 +114,30 @@ begin
                         where t.flow_slug = start_tasks.flow_slug and t.message_id = m.id
                        offset 0) as x;
 
-  -- Leases that ran out on the last attempt: fail those tasks (locking their
-  -- runs first, as complete_task does) before starting anything.
-  for v_expired in
-    select t.run_id, t.step_slug, t.task_index, t.attempts_count,
-           least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout
-      from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
-      join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
-      join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
-      join pgflow.flows as f on f.flow_slug = t.flow_slug
-      join pgflow.runs as r on r.run_id = t.run_id
-     where t.status = 'started'
-       -- started (cancel: a paused run's expired task is held, not failed),
-       -- written so that no plan looks runs up by status rather than by run_id
-       and r.status not in ('completed', 'failed', 'cancelled', 'paused')
-       and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
-           <= clock_timestamp()
-       and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)
-  loop
-    perform pgflow.fail_task(v_expired.run_id, v_expired.step_slug, v_expired.task_index,
-      format('timed out: no result within %s seconds, after %s attempts', v_expired.timeout + 2,
-             v_expired.attempts_count));
-  end loop;
+  -- Leases that ran out on the last attempt: fail those tasks (_fail_tasks,
+  -- their runs locked first and in run_id order, as complete_tasks locks
+  -- them) before starting anything.
+  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index),
+         array_agg(format('timed out: no result within %s seconds, after %s attempts', x.timeout + 2, x.attempts_count))
+    into v_exp_r, v_exp_s, v_exp_i, v_exp_e
+    from (select t.run_id, t.step_slug, t.task_index, t.attempts_count,
+                 least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout
+            from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+            join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+            join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+            join pgflow.flows as f on f.flow_slug = t.flow_slug
+            join pgflow.runs as r on r.run_id = t.run_id
+           where t.status = 'started'
+             -- started (cancel: a paused run's expired task is held, not failed),
+             -- written so that no plan looks runs up by status rather than by run_id
+             and r.status not in ('completed', 'failed', 'cancelled', 'paused')
+             and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                 <= clock_timestamp()
+             and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)) as x;
+  if v_exp_r is not null then
+    perform from pgflow.runs as r where r.run_id = any(v_exp_r) order by r.run_id for no key update;
+    perform from pgflow._fail_tasks(v_exp_r, v_exp_s, v_exp_i, v_exp_e);
+  end if;
 
   -- Tasks someone else has locked are being completed, failed or started by
   -- them right now: skip them rather than wait. Waiting could deadlock with a
@@ -241,7 +246,7 @@ begin
       end;
     end loop;
 
-    -- Fail them as fail_task fails any attempt, runs locked first and in
+    -- Fail them as any attempt fails (_fail_tasks), runs locked first and in
     -- run_id order (as complete_tasks); no other task is locked yet. A task
     -- someone else started meanwhile is theirs, and left alone.
     for v_bad in
@@ -264,7 +269,7 @@ begin
                       <= clock_timestamp()
                   and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)));
       if found then
-        perform pgflow.fail_task(v_bad.r, v_bad.s, v_bad.i, v_bad.e);
+        perform from pgflow._fail_tasks(array[v_bad.r], array[v_bad.s], array[v_bad.i], array[v_bad.e]);
       end if;
     end loop;
 

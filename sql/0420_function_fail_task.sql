@@ -4,7 +4,8 @@
 -- max_attempts) the task is queued again and its message delayed by
 -- calculate_retry_delay(base_delay, attempts_count - 1): base_delay, then
 -- twice that, and so on. Otherwise the task, its step and the run fail, and
--- the run's other queued work is archived.
+-- the run's other queued work is archived. The work is _fail_tasks', the one
+-- way tasks fail.
 --
 -- Like complete_task, it changes nothing and returns no row unless the task
 -- is started and the run is running (or paused: a retry of a paused run is
@@ -25,10 +26,7 @@ set jit = off
 set join_collapse_limit = 1
 as $$
 declare
-  v_run          pgflow.runs%rowtype;
-  v_task         pgflow.step_tasks%rowtype;
-  v_max_attempts integer;
-  v_base_delay   integer;
+  v_run pgflow.runs%rowtype;
 begin
   if fail_task.run_id is null or fail_task.step_slug is null or fail_task.task_index is null then
     raise exception using
@@ -40,39 +38,11 @@ begin
   if v_run.run_id is null then
     return;
   end if;
-  select coalesce(s.opt_max_attempts, f.opt_max_attempts), coalesce(s.opt_base_delay, f.opt_base_delay)
-    into v_max_attempts, v_base_delay
-    from pgflow.steps as s
-    join pgflow.flows as f on f.flow_slug = s.flow_slug
-   where s.flow_slug = v_run.flow_slug and s.step_slug = fail_task.step_slug;
-
-  update pgflow.step_tasks as t
-     set status        = case when t.attempts_count < v_max_attempts then 'queued' else 'failed' end,
-         started_at    = case when t.attempts_count < v_max_attempts then null else t.started_at end,
-         failed_at     = case when t.attempts_count < v_max_attempts then null else now() end,
-         error_message = fail_task.error_message
-   where t.run_id = fail_task.run_id
-     and t.step_slug = fail_task.step_slug
-     and t.task_index = fail_task.task_index
-     and t.status = 'started'
-     and v_run.status in ('started', 'paused') -- cancel: in-flight work of a paused run is kept
-  returning * into v_task;
+  return query select * from pgflow._fail_tasks(array[fail_task.run_id], array[fail_task.step_slug],
+                                                 array[fail_task.task_index], array[fail_task.error_message]);
   if not found then
     perform pgflow._assert_task_exists(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.task_index);
-    return;
   end if;
-
-  if v_task.status = 'queued' then
-    perform pgmq.set_vt(v_run.flow_slug, v_task.message_id,
-                        pgflow.calculate_retry_delay(v_base_delay, v_task.attempts_count - 1));
-    return next v_task;
-    return;
-  end if;
-
-  perform pgmq.archive(v_run.flow_slug, v_task.message_id);
-  perform pgflow._fail_step(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.error_message);
-
-  return next v_task;
 end;
 $$;
 

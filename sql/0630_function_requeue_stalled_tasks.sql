@@ -5,7 +5,7 @@
 -- its worker is gone: unknown, stopped, or silent (no heartbeat) for longer
 -- than that lease. While attempts remain the task is queued again and its
 -- message visible at once (the lost attempt was counted when it started);
--- a task on its last attempt fails (fail_task), and with it its step and run.
+-- a task on its last attempt fails (_fail_tasks), and with it its step and run.
 -- Returns the number of tasks queued again.
 --
 -- A stored timeout is read as at most 2147483645 seconds, as start_tasks
@@ -64,9 +64,9 @@ begin
         perform pgmq.set_vt(v_run.flow_slug, v_task.message_id, 0);
         v_requeued := v_requeued + 1;
       else
-        perform pgflow.fail_task(v_run_id, v_task.step_slug, v_task.task_index,
-          format('timed out: no result within %s seconds and the worker is gone, after %s attempts',
-                 v_task.lease, v_task.attempts_count));
+        perform from pgflow._fail_tasks(array[v_run_id], array[v_task.step_slug], array[v_task.task_index],
+          array[format('timed out: no result within %s seconds and the worker is gone, after %s attempts',
+                       v_task.lease, v_task.attempts_count)]);
         -- the run has failed: its other tasks are archived with it
         exit;
       end if;

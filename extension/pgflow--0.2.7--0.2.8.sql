@@ -1,0 +1,581 @@
+\echo Use "ALTER EXTENSION pgflow UPDATE TO '0.2.8'" to load this file. \quit
+-- Changes between pgflow 0.2.7 and 0.2.8.
+-- One failure path: _fail_tasks fails any number of started tasks at once
+-- (retry with backoff, or fail task, step and run), and fail_task,
+-- start_tasks (leases that ran out on the last attempt, inputs that cannot be
+-- built) and requeue_stalled_tasks all use it. start_tasks called the public
+-- fail_task once per expired lease, locking the run again, checking the
+-- caller again and reading the options again. Results are unchanged.
+
+-- new in 0.2.8 (sql/0418_function__fail_tasks.sql)
+-- _fail_tasks( run_ids, step_slugs, task_indexes, error_messages )
+-- The one way started tasks fail, any number at once (task i is task
+-- task_indexes[i] of step step_slugs[i] of run run_ids[i], failed with
+-- error_messages[i]): a worker's report (fail_task), leases that ran out on
+-- the last attempt and inputs that cannot be built (start_tasks). The caller
+-- holds the locks of the runs and has checked who asks. While attempts
+-- remain a task is queued again and its message delayed by
+-- calculate_retry_delay(base_delay, attempts_count - 1); otherwise the task
+-- fails, its message is archived, and its step and run fail (_fail_step).
+-- Only started tasks of started or paused runs change (a retry of a paused
+-- run is queued, and start_tasks holds it until resume_run); the others are
+-- left alone. Returns the tasks it changed. As _complete_tasks is for
+-- completions: one statement for the whole batch, one pgmq call per flow and
+-- delay.
+create function pgflow._fail_tasks(run_ids uuid[], step_slugs text[], task_indexes integer[], error_messages text[])
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_changed pgflow.step_tasks[];
+  v_group   record;
+  v_failed  record;
+begin
+  with k as (
+    select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
+                         _fail_tasks.error_messages) as k(r, s, i, e)
+  ), changed as (
+    update pgflow.step_tasks as t
+       set status        = case when t.attempts_count < o.max_attempts then 'queued' else 'failed' end,
+           started_at    = case when t.attempts_count < o.max_attempts then null else t.started_at end,
+           failed_at     = case when t.attempts_count < o.max_attempts then null else now() end,
+           error_message = k.e
+      from k
+      join pgflow.runs as r on r.run_id = k.r
+      join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
+      join pgflow.flows as f on f.flow_slug = r.flow_slug
+     cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as o
+     where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+       and t.status = 'started'
+       and r.status in ('started', 'paused')
+    returning t.*
+  )
+  select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index) into v_changed from changed as c;
+  if v_changed is null then
+    return;
+  end if;
+
+  -- Retries: their messages come back after the backoff.
+  for v_group in
+    select c.flow_slug,
+           pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay), c.attempts_count - 1) as delay,
+           array_agg(c.message_id order by c.message_id) as msg_ids
+      from unnest(v_changed) as c
+      join pgflow.steps as s on s.flow_slug = c.flow_slug and s.step_slug = c.step_slug
+      join pgflow.flows as f on f.flow_slug = c.flow_slug
+     where c.status = 'queued'
+     group by 1, 2
+  loop
+    perform pgmq.set_vt(v_group.flow_slug, v_group.msg_ids, v_group.delay);
+  end loop;
+
+  -- Failures for good: their messages archived, their steps and runs failed.
+  for v_group in
+    select c.flow_slug, array_agg(c.message_id order by c.message_id) as msg_ids
+      from unnest(v_changed) as c
+     where c.status = 'failed'
+     group by c.flow_slug
+  loop
+    perform pgmq.archive(v_group.flow_slug, v_group.msg_ids);
+  end loop;
+  for v_failed in
+    select distinct on (c.run_id, c.step_slug) c.run_id, c.flow_slug, c.step_slug, c.error_message
+      from unnest(v_changed) as c
+     where c.status = 'failed'
+     order by c.run_id, c.step_slug, c.task_index
+  loop
+    perform pgflow._fail_step(v_failed.run_id, v_failed.flow_slug, v_failed.step_slug, v_failed.error_message);
+  end loop;
+
+  return query select * from unnest(v_changed);
+end;
+$$;
+
+-- changed in 0.2.8 (sql/0400_function_start_tasks.sql)
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (_fail_tasks), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. Messages of cancelled tasks (a worker read
+-- them just before cancel_run) are archived. Messages of a paused run's
+-- queued tasks (and started ones whose lease ran out) are held: their
+-- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Plans: as the other entry points (see _cascade), the joins in the order
+-- written: from the messages' task keys to the tasks, then their steps,
+-- flows and runs, each by primary key.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index. A skipped dependency has no key.
+--
+-- A task whose input cannot be built (the run input and the dependencies'
+-- outputs together pass jsonb's 256 MB limit: program_limit_exceeded, or the
+-- server runs out of memory building it) fails on its own, and the batch goes
+-- on: 0.2.6 failed the whole call, the task stayed queued with no attempt
+-- counted, and as reads return the oldest messages first its flow never moved
+-- again. The common case pays for one subtransaction around the statement
+-- that starts the tasks (and its transaction id), not one per task. Only when
+-- that statement fails, which undoes it, is each task's input built on its
+-- own, locking nothing. Each task that cannot have one is then started and
+-- failed like any failed attempt, through _fail_tasks: an attempt counted, the
+-- error message saying why, retried after base_delay or, on the last attempt,
+-- failing its step and run. Its run is locked first, as complete_task does,
+-- and before any other task is: runs before tasks, the one lock order. Then
+-- the statement starts the others as usual.
+--
+-- Timeouts: a stored timeout is read as at most 2147483645 seconds (the most
+-- _assert_option allows since 0.2.7; 0.2.6 let larger ones in), so the lease,
+-- timeout + 2 seconds, fits pgmq's integer visibility timeout.
+create or replace function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+set join_collapse_limit = 1
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+  v_exp_r   uuid[];
+  v_exp_s   text[];
+  v_exp_i   integer[];
+  v_exp_e   text[];
+  v_runs    uuid[];
+  v_steps   text[];
+  v_indexes integer[];
+  v_found   bigint[];
+  v_retried boolean := false;
+  v_key     record;
+  v_bad     record;
+  v_bad_r   uuid[] := '{}'::uuid[];
+  v_bad_s   text[] := '{}'::text[];
+  v_bad_i   integer[] := '{}'::integer[];
+  v_bad_e   text[] := '{}'::text[];
+begin
+  perform pgflow._authorize_worker(start_tasks.flow_slug);
+  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug, msg_ids and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(start_tasks.flow_slug, 200)),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+
+  -- The messages' tasks, one index lookup per message. Asked for all
+  -- messages at once (message_id = any(...)), a plan made before step_tasks
+  -- was first analyzed (a new install, a new flow's first minute) took
+  -- flow_slug = $1 for selective and read every task of the flow per call;
+  -- offset 0 keeps each lookup on its own, where both keys are used. Every
+  -- later query goes from these keys.
+  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index), array_agg(x.message_id)
+    into v_runs, v_steps, v_indexes, v_found
+    from (select distinct m.id from unnest(start_tasks.msg_ids) as m(id)) as m
+   cross join lateral (select t.run_id, t.step_slug, t.task_index, t.message_id
+                         from pgflow.step_tasks as t
+                        where t.flow_slug = start_tasks.flow_slug and t.message_id = m.id
+                       offset 0) as x;
+
+  -- Leases that ran out on the last attempt: fail those tasks (_fail_tasks,
+  -- their runs locked first and in run_id order, as complete_tasks locks
+  -- them) before starting anything.
+  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index),
+         array_agg(format('timed out: no result within %s seconds, after %s attempts', x.timeout + 2, x.attempts_count))
+    into v_exp_r, v_exp_s, v_exp_i, v_exp_e
+    from (select t.run_id, t.step_slug, t.task_index, t.attempts_count,
+                 least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout
+            from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+            join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+            join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+            join pgflow.flows as f on f.flow_slug = t.flow_slug
+            join pgflow.runs as r on r.run_id = t.run_id
+           where t.status = 'started'
+             -- started (cancel: a paused run's expired task is held, not failed),
+             -- written so that no plan looks runs up by status rather than by run_id
+             and r.status not in ('completed', 'failed', 'cancelled', 'paused')
+             and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                 <= clock_timestamp()
+             and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)) as x;
+  if v_exp_r is not null then
+    perform from pgflow.runs as r where r.run_id = any(v_exp_r) order by r.run_id for no key update;
+    perform from pgflow._fail_tasks(v_exp_r, v_exp_s, v_exp_i, v_exp_e);
+  end if;
+
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  -- Once round: tasks whose input cannot be built fail the statement; they are
+  -- found and failed (below), taken out of the keys, and the rest go round
+  -- again.
+  loop
+    begin
+      with candidates as (
+        select t.run_id, t.step_slug, t.task_index, least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout,
+               s.step_type, s.deps_count, r.input as run_input
+          from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+          join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+          join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+          join pgflow.flows as f on f.flow_slug = t.flow_slug
+          join pgflow.runs as r on r.run_id = t.run_id
+         where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+           and (t.status = 'queued'
+                or (t.status = 'started'
+                    and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                        <= clock_timestamp()
+                    and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+           for update of t skip locked
+      ), started as (
+        update pgflow.step_tasks as t
+           set status = 'started',
+               attempts_count = t.attempts_count + 1,
+               started_at = now(),
+               last_worker_id = start_tasks.worker_id
+          from candidates as c
+         where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+        returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+                  c.timeout, c.step_type, c.deps_count, c.run_input
+      )
+      select array_agg(row(
+               start_tasks.flow_slug, st.run_id, st.step_slug,
+               -- the task input; the same expression builds it one task at a time below
+               case
+                 when st.step_type = 'map' and st.deps_count = 0 then st.run_input -> st.task_index
+                 when st.step_type = 'map' then
+                   (select dep.output -> st.task_index
+                      from pgflow.deps as d
+                      join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                     where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug)
+                 else jsonb_build_object('run', st.run_input)
+                      || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                     from pgflow.deps as d
+                                     join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                    where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                      and dep.status = 'completed'),
+                                  '{}'::jsonb)
+               end,
+               st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+             order by st.message_id)
+        into v_tasks
+        from started as st;
+      exit;
+    exception when program_limit_exceeded or out_of_memory then
+      -- Everything the statement did is undone. A second failure is not a
+      -- task's input (those were taken out): let it through.
+      if v_retried then
+        raise;
+      end if;
+      v_retried := true;
+    end;
+
+    -- Which startable tasks cannot have an input: each built on its own,
+    -- nothing locked yet (a task's input never changes once it is queued).
+    for v_key in
+      select t.run_id, t.step_slug, t.task_index, s.step_type, s.deps_count, r.input as run_input
+        from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+        join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+        join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+        join pgflow.flows as f on f.flow_slug = t.flow_slug
+        join pgflow.runs as r on r.run_id = t.run_id
+       where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+         and (t.status = 'queued'
+              or (t.status = 'started'
+                  and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                      <= clock_timestamp()
+                  and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       order by t.run_id, t.step_slug, t.task_index
+    loop
+      begin
+        perform case
+          when v_key.step_type = 'map' and v_key.deps_count = 0 then v_key.run_input -> v_key.task_index
+          when v_key.step_type = 'map' then
+            (select dep.output -> v_key.task_index
+               from pgflow.deps as d
+               join pgflow.step_states as dep on dep.run_id = v_key.run_id and dep.step_slug = d.dep_slug
+              where d.flow_slug = start_tasks.flow_slug and d.step_slug = v_key.step_slug)
+          else jsonb_build_object('run', v_key.run_input)
+               || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                              from pgflow.deps as d
+                              join pgflow.step_states as dep on dep.run_id = v_key.run_id and dep.step_slug = d.dep_slug
+                             where d.flow_slug = start_tasks.flow_slug and d.step_slug = v_key.step_slug
+                               and dep.status = 'completed'),
+                           '{}'::jsonb)
+        end;
+      exception when program_limit_exceeded or out_of_memory then
+        v_bad_r := v_bad_r || v_key.run_id;
+        v_bad_s := v_bad_s || v_key.step_slug;
+        v_bad_i := v_bad_i || v_key.task_index;
+        v_bad_e := v_bad_e || format('the task''s input could not be built: %s', sqlerrm);
+      end;
+    end loop;
+
+    -- Fail them as any attempt fails (_fail_tasks), runs locked first and in
+    -- run_id order (as complete_tasks); no other task is locked yet. A task
+    -- someone else started meanwhile is theirs, and left alone.
+    for v_bad in
+      select b.r, b.s, b.i, b.e from unnest(v_bad_r, v_bad_s, v_bad_i, v_bad_e) as b(r, s, i, e) order by b.r, b.s, b.i
+    loop
+      perform pgflow._lock_run(v_bad.r);
+      update pgflow.step_tasks as t
+         set status = 'started',
+             attempts_count = t.attempts_count + 1,
+             started_at = now(),
+             last_worker_id = start_tasks.worker_id
+        from pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+       where t.run_id = v_bad.r and t.step_slug = v_bad.s and t.task_index = v_bad.i
+         and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+         and f.flow_slug = t.flow_slug
+         and r.run_id = t.run_id and r.status = 'started'
+         and (t.status = 'queued'
+              or (t.status = 'started'
+                  and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                      <= clock_timestamp()
+                  and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)));
+      if found then
+        perform from pgflow._fail_tasks(array[v_bad.r], array[v_bad.s], array[v_bad.i], array[v_bad.e]);
+      end if;
+    end loop;
+
+    -- The rest go round again without them.
+    select array_agg(k.r), array_agg(k.s), array_agg(k.i)
+      into v_runs, v_steps, v_indexes
+      from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+     where (k.r, k.s, k.i) not in (select b.r, b.s, b.i from unnest(v_bad_r, v_bad_s, v_bad_i) as b(r, s, i));
+  end loop;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  -- Messages that started no task (the common case is none: nothing to do).
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+    v_ids := array(select t.message_id
+                     from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+                     join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+                    where t.status = 'cancelled');
+    if cardinality(v_ids) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_ids);
+    end if;
+    v_ids := array(select t.message_id
+                     from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+                     join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+                     join pgflow.runs as r on r.run_id = t.run_id
+                    where t.status in ('queued', 'started')
+                      and r.status not in ('started', 'completed', 'failed', 'cancelled') -- paused, as above
+                      and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+    if cardinality(v_ids) > 0 then
+      execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                     'q_' || lower(start_tasks.flow_slug))
+        using v_ids;
+    end if;
+
+    -- Messages of no task at all.
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null and m <> all(coalesce(v_found, '{}')));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
+
+-- changed in 0.2.8 (sql/0420_function_fail_task.sql)
+-- fail_task( run_id, step_slug, task_index, error_message )
+-- Records a started task's failure. While attempts remain (attempts_count <
+-- max_attempts) the task is queued again and its message delayed by
+-- calculate_retry_delay(base_delay, attempts_count - 1): base_delay, then
+-- twice that, and so on. Otherwise the task, its step and the run fail, and
+-- the run's other queued work is archived. The work is _fail_tasks', the one
+-- way tasks fail.
+--
+-- Like complete_task, it changes nothing and returns no row unless the task
+-- is started and the run is running (or paused: a retry of a paused run is
+-- queued, and start_tasks holds it until resume_run), nor for a run that is
+-- not there or not the caller's to work on; an unknown step or task of the
+-- caller's run is an error, and so is a null run, step or task index.
+create or replace function pgflow.fail_task(run_id uuid, step_slug text, task_index integer, error_message text)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+set join_collapse_limit = 1
+as $$
+declare
+  v_run pgflow.runs%rowtype;
+begin
+  if fail_task.run_id is null or fail_task.step_slug is null or fail_task.task_index is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id, step_slug and task_index must not be null',
+      hint    = 'Pass the run_id, step_slug and task_index that start_tasks returned for the task.';
+  end if;
+  v_run := pgflow._lock_worker_run(fail_task.run_id);
+  if v_run.run_id is null then
+    return;
+  end if;
+  return query select * from pgflow._fail_tasks(array[fail_task.run_id], array[fail_task.step_slug],
+                                                 array[fail_task.task_index], array[fail_task.error_message]);
+  if not found then
+    perform pgflow._assert_task_exists(fail_task.run_id, v_run.flow_slug, fail_task.step_slug, fail_task.task_index);
+  end if;
+end;
+$$;
+
+comment on function pgflow.fail_task(uuid, text, integer, text) is
+  'fails a started task: queued again with exponential backoff while attempts remain, else fails step and run';
+
+-- changed in 0.2.8 (sql/0630_function_requeue_stalled_tasks.sql)
+-- requeue_stalled_tasks()
+-- Gives the tasks of lost workers back to the queue. A task is stalled when it
+-- is started, its lease ran out (started_at + timeout + 2 s has passed) and
+-- its worker is gone: unknown, stopped, or silent (no heartbeat) for longer
+-- than that lease. While attempts remain the task is queued again and its
+-- message visible at once (the lost attempt was counted when it started);
+-- a task on its last attempt fails (_fail_tasks), and with it its step and run.
+-- Returns the number of tasks queued again.
+--
+-- A stored timeout is read as at most 2147483645 seconds, as start_tasks
+-- reads it: 0.2.6 let larger ones in, and timeout + 2 then overflowed and
+-- failed this function for the whole database.
+--
+-- Runs are taken one at a time in run_id order, each locked (_lock_run)
+-- before its tasks, as complete_task does; tasks locked by someone else are
+-- being started, completed or failed right now and are skipped.
+create or replace function pgflow.requeue_stalled_tasks()
+returns integer
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_run_id   uuid;
+  v_run      pgflow.runs%rowtype;
+  v_task     record;
+  v_requeued integer := 0;
+begin
+  for v_run_id in
+    select distinct t.run_id
+      from pgflow.step_tasks as t
+      join pgflow.runs as r on r.run_id = t.run_id
+     where t.status = 'started' and r.status = 'started'
+     order by t.run_id
+  loop
+    v_run := pgflow._lock_run(v_run_id);
+    continue when v_run.status <> 'started';
+
+    for v_task in
+      select t.step_slug, t.task_index, t.message_id, t.attempts_count,
+             least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2 as lease,
+             coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts
+        from pgflow.step_tasks as t
+        join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+        join pgflow.flows as f on f.flow_slug = t.flow_slug
+        left join pgflow.workers as w on w.worker_id = t.last_worker_id
+       where t.run_id = v_run_id
+         and t.status = 'started'
+         and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+             <= clock_timestamp()
+         and (w.worker_id is null
+              or w.stopped_at is not null
+              or w.last_heartbeat_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                 <= clock_timestamp())
+       order by t.step_slug, t.task_index
+         for update of t skip locked
+    loop
+      if v_task.attempts_count < v_task.max_attempts then
+        update pgflow.step_tasks as t
+           set status = 'queued', started_at = null
+         where t.run_id = v_run_id and t.step_slug = v_task.step_slug and t.task_index = v_task.task_index;
+        perform pgmq.set_vt(v_run.flow_slug, v_task.message_id, 0);
+        v_requeued := v_requeued + 1;
+      else
+        perform from pgflow._fail_tasks(array[v_run_id], array[v_task.step_slug], array[v_task.task_index],
+          array[format('timed out: no result within %s seconds and the worker is gone, after %s attempts',
+                       v_task.lease, v_task.attempts_count)]);
+        -- the run has failed: its other tasks are archived with it
+        exit;
+      end if;
+    end loop;
+  end loop;
+  return v_requeued;
+end;
+$$;
+
+comment on function pgflow.requeue_stalled_tasks() is
+  'queues again the started tasks whose lease ran out and whose worker is gone (fails those on their last attempt)';
+
+-- Privileges, denied by default.
+--
+-- Every function is created with PostgreSQL's default EXECUTE for PUBLIC.
+-- This one statement takes it back from all of them, so a function added to
+-- sql/ is executable by the owner alone until a grant helper (grant_worker,
+-- grant_client, grant_admin) or the grant below hands it out. It ends the
+-- install script and every upgrade script. (ALTER DEFAULT PRIVILEGES cannot
+-- do it for one schema: a per-schema default only adds to the global one,
+-- which grants EXECUTE to PUBLIC, and a global one would reach the owner's
+-- functions everywhere in the database.)
+--
+-- SECURITY DEFINER is written in the header of each function that needs it:
+-- the functions through which a role without table (or pgmq) privileges
+-- changes state, each checking its caller (_authorize_worker,
+-- _authorize_client, _assert_may_grant), with search_path pinned to '' like
+-- every function of pgflow. get_run_with_states, start_flow_with_states and
+-- get_flow_shape stay invoker functions: their callers read the tables they
+-- were granted, through row-level security.
+revoke all on all functions in schema pgflow from public;
+
+-- The pure helpers stay public: they read nothing. (Schema pgflow itself is
+-- not usable by PUBLIC.)
+grant execute on function pgflow.is_valid_slug(text), pgflow.calculate_retry_delay(numeric, integer) to public;
