@@ -1,8 +1,15 @@
 
--- add_step( flow_slug, step_slug, deps_slugs, max_attempts, base_delay, timeout, start_delay, step_type,
---           run_if, run_unless, when_unmet )
--- add_step( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, step_type,
---           run_if, run_unless, when_unmet )
+-- add_step( flow_slug, step_slug, deps_slugs = '{}', max_attempts, base_delay, timeout, start_delay,
+--           step_type, run_if, run_unless, when_unmet )
+-- One function, as upstream pgflow 0.8.1 has it (deps_slugs defaults to no
+-- dependencies), so that every call form upstream code uses resolves to it:
+-- positional, named or mixed, with NULLs and untyped literals. A second
+-- overload without deps_slugs (0.2.0 to 0.2.7) made a positional call such
+-- as add_step('f', 'm', '{}', null, null, null, null, 'map') ambiguous: an
+-- untyped third argument fits text[] and integer alike. The contract's
+-- no-dependency form add_step(flow, step) still works, and so does naming
+-- an option (add_step(flow, step, max_attempts => 5)); only an option passed
+-- by position without deps (add_step(flow, step, 5)) must be named now.
 -- Appends a step to a flow. Dependencies must exist already, so steps are
 -- always added in topological order and cycles cannot be built. Adding the same
 -- step again is a no-op; a different definition under an existing step slug,
@@ -18,7 +25,7 @@
 create function pgflow.add_step(
   flow_slug    text,
   step_slug    text,
-  deps_slugs   text[],
+  deps_slugs   text[]  default '{}',
   max_attempts integer default null,
   base_delay   integer default null,
   timeout      integer default null,
@@ -211,29 +218,5 @@ begin
 end;
 $$;
 
-create function pgflow.add_step(
-  flow_slug    text,
-  step_slug    text,
-  max_attempts integer default null,
-  base_delay   integer default null,
-  timeout      integer default null,
-  start_delay  integer default null,
-  step_type    text    default 'single',
-  run_if       jsonb   default null,
-  run_unless   jsonb   default null,
-  when_unmet   text    default 'skip'
-)
-returns pgflow.steps
-language sql
-volatile
-security definer
-set search_path = ''
-as $$
-  select pgflow.add_step(flow_slug, step_slug, '{}'::text[], max_attempts, base_delay, timeout, start_delay, step_type,
-                         run_if, run_unless, when_unmet);
-$$;
-
 comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) is
   'appends a step that waits for deps_slugs; the same step again is a no-op';
-comment on function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text) is
-  'appends a step with no dependencies; the same step again is a no-op';

@@ -4,10 +4,10 @@
 -- the global channel pgflow_events and on the flow's own channel (the flow
 -- slug; at most 47 characters, so always a valid channel name). The message is
 --   {"payload": {...}, "event": "<event_type>", "topic": "<flow_slug>", "timestamp": <epoch>}
--- and never carries outputs, so it stays far below NOTIFY's 8000-byte limit;
+-- and never carries outputs or inputs, so it stays far below NOTIFY's 8000-byte limit;
 -- error messages are cut to 1000 characters. Where the database owner turned
 -- Supabase Realtime on (pgflow.realtime = on) and realtime.send() is trusted
--- (_realtime_send), it gets the event too, with the output, on topic
+-- (_realtime_send), it gets the event too, with the output or input, on topic
 -- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
 -- pg_notify costs: PostgreSQL serializes the commits of notifying
 -- transactions. So the setting pgflow.notify (per database, role or session)
@@ -50,7 +50,7 @@ begin
 
   v_payload := jsonb_strip_nulls(
     jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
-    || (payload - 'output')
+    || (payload - 'output' - 'input')
     || case when payload ? 'error_message'
             then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
             else '{}'::jsonb end);
@@ -69,9 +69,8 @@ begin
 
   if v_send is not null then
     execute format('select %s($1::jsonb, $2::text, $3::text, false)', v_send::regproc)
-      using v_payload || case when payload ? 'output'
-                              then jsonb_build_object('output', payload -> 'output')
-                              else '{}'::jsonb end,
+      using v_payload || (payload - array(select k from jsonb_object_keys(payload) as k
+                                           where k not in ('output', 'input'))),
             case when payload ? 'step_slug'
                  then format('step:%s:%s', payload ->> 'step_slug', payload ->> 'status')
                  else format('run:%s', payload ->> 'status') end,

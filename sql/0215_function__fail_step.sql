@@ -11,13 +11,16 @@ language plpgsql
 volatile
 set search_path = ''
 as $$
+declare
+  v_started_at timestamptz;
 begin
   update pgflow.step_states as ss
      set status = 'failed', failed_at = now(), error_message = _fail_step.error_message
-   where ss.run_id = _fail_step.run_id and ss.step_slug = _fail_step.step_slug;
+   where ss.run_id = _fail_step.run_id and ss.step_slug = _fail_step.step_slug
+  returning ss.started_at into v_started_at;
   perform pgflow._emit_event(_fail_step.flow_slug, _fail_step.run_id, 'step:failed',
-    jsonb_build_object('step_slug', _fail_step.step_slug, 'status', 'failed', 'failed_at', now(),
-                       'error_message', _fail_step.error_message));
+    jsonb_build_object('step_slug', _fail_step.step_slug, 'status', 'failed', 'started_at', v_started_at,
+                       'failed_at', now(), 'error_message', _fail_step.error_message));
   perform pgflow._fail_run(_fail_step.run_id, _fail_step.flow_slug, _fail_step.error_message);
 end;
 $$;

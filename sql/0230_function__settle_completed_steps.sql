@@ -26,7 +26,7 @@ begin
 
   if pgflow._events_wanted() then
     perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
-              jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed',
+              jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
                                  'completed_at', ss.completed_at, 'output', ss.output))
        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
        join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s

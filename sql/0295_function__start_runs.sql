@@ -103,8 +103,9 @@ begin
 
   if pgflow._events_wanted() then
     perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
-              jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count))
-       from unnest(v_ids) with ordinality as u(id, n)
+              jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count,
+                                 'input', u.input))
+       from unnest(v_ids, _start_runs.inputs) with ordinality as u(id, input, n)
       order by u.n;
   end if;
 

@@ -81,10 +81,10 @@ declare
   v_bad_e   text[] := '{}'::text[];
 begin
   perform pgflow._authorize_worker(start_tasks.flow_slug);
-  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+  if start_tasks.flow_slug is null or start_tasks.worker_id is null then
     raise exception using
       errcode = 'null_value_not_allowed',
-      message = 'flow_slug, msg_ids and worker_id must not be null',
+      message = 'flow_slug and worker_id must not be null',
       hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
   end if;
   if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
@@ -98,6 +98,12 @@ begin
       errcode = 'undefined_object',
       message = format('worker "%s" is not registered', start_tasks.worker_id),
       hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+  -- No messages: nothing to start. NULL counts as none, as upstream has it:
+  -- array(select msg_id from pgmq.read(...)) is empty, but array_agg over an
+  -- empty read, which workers also write, is NULL.
+  if coalesce(cardinality(start_tasks.msg_ids), 0) = 0 then
+    return;
   end if;
 
   -- The messages' tasks, one index lookup per message. Asked for all

@@ -36,15 +36,11 @@ begin
   if pgflow._lock_worker_run(complete_task.run_id) is null then
     return;
   end if;
-  if complete_task.output is null then
-    raise exception using
-      errcode = 'null_value_not_allowed',
-      message = format('output of task %s of step "%s" must not be null',
-                       complete_task.task_index, left(complete_task.step_slug, 200)),
-      hint    = 'Complete a task with a JSON value; ''null''::jsonb for JSON null.';
-  end if;
+  -- An SQL NULL output is JSON null, as upstream takes it (a handler that
+  -- returns nothing).
   return query select * from pgflow._complete_tasks(array[complete_task.run_id], array[complete_task.step_slug],
-                                                     array[complete_task.task_index], array[complete_task.output]);
+                                                     array[complete_task.task_index],
+                                                     array[coalesce(complete_task.output, 'null'::jsonb)]);
 end;
 $$;
 

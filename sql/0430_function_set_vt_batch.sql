@@ -1,7 +1,11 @@
 
 -- set_vt_batch( queue_name, msg_ids, vt_offsets )
--- Sets the visibility timeout of many messages of a flow's queue at once:
--- message msg_ids[i] becomes visible vt_offsets[i] seconds from now.
+-- Sets the visibility timeout of many messages of a pgmq queue at once:
+-- message msg_ids[i] becomes visible vt_offsets[i] seconds from now. A
+-- generic helper, as upstream's: a flow's queue for a role that may work the
+-- flow (_authorize_worker), any other pgmq queue for a role that may update
+-- its table (pgmq's own rights on it). Worker roles stay confined to their
+-- flows' queues: grant_worker grants no other queue.
 create function pgflow.set_vt_batch(queue_name text, msg_ids bigint[], vt_offsets integer[])
 returns setof pgmq.message_record
 language plpgsql
@@ -12,7 +16,9 @@ as $$
 -- @plpgsql_check_options: performance_warnings = false
 -- (the update it runs is dynamic, so the check cannot see that it writes)
 begin
-  perform pgflow._authorize_worker(set_vt_batch.queue_name);
+  -- a flow's queue (pgmq's queue names ignore case, as its tables do)
+  perform pgflow._authorize_worker(f.flow_slug)
+     from pgflow.flows as f where lower(f.flow_slug) = lower(set_vt_batch.queue_name);
   if set_vt_batch.queue_name is null or set_vt_batch.msg_ids is null or set_vt_batch.vt_offsets is null then
     raise exception using
       errcode = 'null_value_not_allowed',
@@ -32,11 +38,20 @@ begin
       message = 'msg_ids and vt_offsets must not contain null',
       hint    = 'Give one offset (in seconds) per message id.';
   end if;
-  if not exists (select from pgflow.flows as f where f.flow_slug = set_vt_batch.queue_name) then
-    raise exception using
-      errcode = 'undefined_object',
-      message = format('queue "%s" is not the queue of a flow', left(set_vt_batch.queue_name, 200)),
-      hint    = 'A flow''s queue is named after the flow.';
+  if not exists (select from pgflow.flows as f where lower(f.flow_slug) = lower(set_vt_batch.queue_name)) then
+    if to_regclass(format('pgmq.%I', 'q_' || lower(set_vt_batch.queue_name))) is null then
+      raise exception using
+        errcode = 'undefined_object',
+        message = format('queue "%s" does not exist', left(set_vt_batch.queue_name, 200)),
+        hint    = 'Create it with pgmq.create(); a flow''s queue is named after the flow.';
+    end if;
+    if not pg_catalog.has_table_privilege(pgflow._caller(),
+                                          format('pgmq.%I', 'q_' || lower(set_vt_batch.queue_name)), 'UPDATE') then
+      raise exception using
+        errcode = 'insufficient_privilege',
+        message = format('role "%s" may not update queue "%s"', pgflow._caller(), left(set_vt_batch.queue_name, 200)),
+        hint    = 'Grant update on the queue''s table pgmq.q_<queue> to the role.';
+    end if;
   end if;
 
   return query execute format(
@@ -51,4 +66,4 @@ end;
 $$;
 
 comment on function pgflow.set_vt_batch(text, bigint[], integer[]) is
-  'sets the visibility timeout of many messages of a flow''s queue, one offset in seconds per message';
+  'sets the visibility timeout of many messages of a pgmq queue, one offset in seconds per message';

@@ -10,8 +10,8 @@ select results_eq(
   $$ values (7, 3, 45, 10) $$, 'with dependencies: positional options returned');
 select results_eq(
   $$ select opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay
-       from pgflow.add_step('as_opts', 'c', 0, 0, 1, 0) $$,
-  $$ values (0, 0, 1, 0) $$, 'without dependencies: the smallest allowed values');
+       from pgflow.add_step('as_opts', 'c', max_attempts => 0, base_delay => 0, timeout => 1, start_delay => 0) $$,
+  $$ values (0, 0, 1, 0) $$, 'without dependencies, options by name: the smallest allowed values');
 select results_eq(
   $$ select step_slug, opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay
        from pgflow.steps where flow_slug = 'as_opts' order by step_index $$,

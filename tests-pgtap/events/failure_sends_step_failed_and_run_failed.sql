@@ -17,7 +17,7 @@ select pgflow.fail_task(:'rid', 'a', 0, 'disk full');
 select results_eq($$ select event from realtime.sent order by n $$,
   $$ values ('run:started'::text), ('step:a:started'), ('step:a:failed'), ('run:failed') $$,
   'the last failure sends step:<slug>:failed, then run:failed');
-select is((select payload - 'failed_at' from realtime.sent where event = 'step:a:failed'),
+select is((select payload - 'failed_at' - 'started_at' from realtime.sent where event = 'step:a:failed'),
   jsonb_build_object('event_type', 'step:failed', 'run_id', :'rid', 'flow_slug', 'ev_failure',
                      'step_slug', 'a', 'status', 'failed', 'error_message', 'disk full'),
   'step:failed carries the error message');

@@ -20,14 +20,14 @@ select is((select payload - 'started_at' from realtime.sent where event = 'step:
   'step:started carries event_type, run, flow, step, status and remaining_tasks');
 select ok((select (payload ->> 'started_at')::timestamptz = now() from realtime.sent where event = 'step:a:started'),
   'and started_at');
-select is((select payload - 'completed_at' from realtime.sent where event = 'step:a:completed'),
+select is((select payload - 'completed_at' - 'started_at' from realtime.sent where event = 'step:a:completed'),
   jsonb_build_object('event_type', 'step:completed', 'run_id', :'rid', 'flow_slug', 'ev_fields',
                      'step_slug', 'a', 'status', 'completed', 'output', '{"v": 1}'::jsonb),
   'step:completed carries the step''s output');
 select is((select payload - 'started_at' from realtime.sent where event = 'run:started'),
   jsonb_build_object('event_type', 'run:started', 'run_id', :'rid', 'flow_slug', 'ev_fields',
-                     'status', 'started', 'remaining_steps', 1),
-  'run:started has no step_slug');
+                     'status', 'started', 'remaining_steps', 1, 'input', '{}'::jsonb),
+  'run:started has no step_slug, and carries the run input (as upstream''s does)');
 
 select * from finish();
 rollback;

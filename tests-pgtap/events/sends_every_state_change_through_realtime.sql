@@ -26,7 +26,7 @@ select results_eq($$ select event from realtime.sent order by n $$,
   'every state change, in order, named run:<status> or step:<slug>:<status>');
 select ok((select bool_and(topic = 'pgflow:run:' || :'rid' and not private) from realtime.sent),
   'on topic pgflow:run:<run_id>');
-select is((select payload - 'completed_at' from realtime.sent where event = 'step:a:completed'),
+select is((select payload - 'completed_at' - 'started_at' from realtime.sent where event = 'step:a:completed'),
   jsonb_build_object('event_type', 'step:completed', 'run_id', :'rid', 'flow_slug', 'ev_rt',
                      'step_slug', 'a', 'status', 'completed', 'output', '{"out": 1}'::jsonb),
   'a step event carries its type, run, flow, step, status and, here, the output');

@@ -1,5 +1,5 @@
 begin;
-select plan(15);
+select plan(14);
 
 -- Argument names are API (callers use named notation), and so are defaults:
 -- pg_get_function_arguments shows both.
@@ -15,18 +15,11 @@ select is((select args from args where fn = 'pgflow.create_flow(text,integer,int
   'flow_slug text, max_attempts integer DEFAULT 3, base_delay integer DEFAULT 1, timeout integer DEFAULT 60',
   'create_flow(flow_slug, max_attempts = 3, base_delay = 1, timeout = 60)');
 select is((select args from args where fn = 'pgflow.add_step(text,text,text[],integer,integer,integer,integer,text,jsonb,jsonb,text)'),
-  'flow_slug text, step_slug text, deps_slugs text[], max_attempts integer DEFAULT NULL::integer, '
+  'flow_slug text, step_slug text, deps_slugs text[] DEFAULT ''{}''::text[], max_attempts integer DEFAULT NULL::integer, '
   'base_delay integer DEFAULT NULL::integer, timeout integer DEFAULT NULL::integer, '
   'start_delay integer DEFAULT NULL::integer, step_type text DEFAULT ''single''::text, '
   'run_if jsonb DEFAULT NULL::jsonb, run_unless jsonb DEFAULT NULL::jsonb, when_unmet text DEFAULT ''skip''::text',
-  'add_step(flow_slug, step_slug, deps_slugs, max_attempts, base_delay, timeout, start_delay, step_type = single, '
-  'run_if, run_unless, when_unmet = skip)');
-select is((select args from args where fn = 'pgflow.add_step(text,text,integer,integer,integer,integer,text,jsonb,jsonb,text)'),
-  'flow_slug text, step_slug text, max_attempts integer DEFAULT NULL::integer, '
-  'base_delay integer DEFAULT NULL::integer, timeout integer DEFAULT NULL::integer, '
-  'start_delay integer DEFAULT NULL::integer, step_type text DEFAULT ''single''::text, '
-  'run_if jsonb DEFAULT NULL::jsonb, run_unless jsonb DEFAULT NULL::jsonb, when_unmet text DEFAULT ''skip''::text',
-  'add_step(flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, step_type = single, '
+  'add_step(flow_slug, step_slug, deps_slugs = {}, max_attempts, base_delay, timeout, start_delay, step_type = single, '
   'run_if, run_unless, when_unmet = skip)');
 select is((select args from args where fn = 'pgflow.start_flow(text,jsonb,uuid)'),
   'flow_slug text, input jsonb, run_id uuid DEFAULT NULL::uuid', 'start_flow(flow_slug, input, run_id = null)');

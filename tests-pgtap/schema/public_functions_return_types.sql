@@ -1,5 +1,5 @@
 begin;
-select plan(15);
+select plan(14);
 
 -- What each public function returns.
 select function_returns('pgflow', 'is_valid_slug', array['text'], 'boolean', 'is_valid_slug returns boolean');
@@ -10,9 +10,6 @@ select function_returns('pgflow', 'create_flow', array['text', 'integer', 'integ
 select function_returns('pgflow', 'add_step',
   array['text', 'text', 'text[]', 'integer', 'integer', 'integer', 'integer', 'text', 'jsonb', 'jsonb', 'text'], 'pgflow.steps',
   'add_step (with dependencies) returns pgflow.steps');
-select function_returns('pgflow', 'add_step',
-  array['text', 'text', 'integer', 'integer', 'integer', 'integer', 'text', 'jsonb', 'jsonb', 'text'], 'pgflow.steps',
-  'add_step (without dependencies) returns pgflow.steps');
 select function_returns('pgflow', 'start_flow', array['text', 'jsonb', 'uuid'], 'setof pgflow.runs',
   'start_flow returns setof pgflow.runs');
 select function_returns('pgflow', 'start_flow_with_states', array['text', 'jsonb', 'uuid'], 'jsonb',
