@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Examples import the package by name; in tests that is the source.
-    alias: { pgflow: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    alias: { 'pgflow-ts': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -7,7 +7,7 @@
 // Env: PGHOST PGPORT PGUSER PGPASSWORD (default 127.0.0.1 54329 postgres),
 //      PGFLOW_DEMO_DB (default pgflow_demo), DEMO_N (default 5).
 import postgres from 'postgres';
-import { getRun, registerFlow, startFlow, startWorker } from 'pgflow';
+import { getRun, registerFlow, startFlow, startWorker } from 'pgflow-ts';
 import diamond from './diamond.js';
 
 const connection = {

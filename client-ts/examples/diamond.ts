@@ -6,7 +6,7 @@
 //
 //   pgflow inspect examples/diamond.ts
 //   pgflow compile examples/diamond.ts --out migrations
-import { Flow } from 'pgflow';
+import { Flow } from 'pgflow-ts';
 
 export const diamond = new Flow<{ n: number }>({ slug: 'diamond', maxAttempts: 3, timeout: 30 })
   // 1..n

@@ -1,8 +1,8 @@
-// Conditions and branches: `node --import pgflow/register examples/orders.ts`.
+// Conditions and branches: `node --import pgflow-ts/register examples/orders.ts`.
 // Registers the flow, runs a worker in this process, starts a small and a big
 // order and prints each run's output.
 import postgres from 'postgres';
-import { Flow, registerFlow, startFlow, startWorker } from 'pgflow';
+import { Flow, registerFlow, startFlow, startWorker } from 'pgflow-ts';
 
 export const orders = new Flow<{ total: number; express: boolean }>({ slug: 'orders' })
   .step({ slug: 'check' }, (input) => ({ big: input.run.total > 100 }))

@@ -1,8 +1,8 @@
 // Pauses, resumes and cancels a run of the diamond flow:
-// `node --import pgflow/register examples/pause-cancel.ts`. It needs no worker;
+// `node --import pgflow-ts/register examples/pause-cancel.ts`. It needs no worker;
 // with one running (examples/worker.ts) the run makes progress in between.
 import postgres from 'postgres';
-import { cancelRun, pauseRun, registerFlow, resumeRun, RunCancelledError, startFlow } from 'pgflow';
+import { cancelRun, pauseRun, registerFlow, resumeRun, RunCancelledError, startFlow } from 'pgflow-ts';
 import diamond from './diamond.js';
 
 const sql = postgres({ onnotice: () => {} });

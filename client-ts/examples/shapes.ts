@@ -1,7 +1,7 @@
 // Flow shapes and changes, against the database of the PG* environment:
-// `node --import pgflow/register examples/shapes.ts`.
+// `node --import pgflow-ts/register examples/shapes.ts`.
 import postgres from 'postgres';
-import { Flow, registerFlow } from 'pgflow';
+import { Flow, registerFlow } from 'pgflow-ts';
 
 const sql = postgres({ onnotice: () => {} });
 

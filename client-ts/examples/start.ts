@@ -1,7 +1,7 @@
 // Starts a run of the diamond flow and waits for its typed output:
-// `node --import pgflow/register examples/start.ts 4`.
+// `node --import pgflow-ts/register examples/start.ts 4`.
 import postgres from 'postgres';
-import { startFlow } from 'pgflow';
+import { startFlow } from 'pgflow-ts';
 import diamond from './diamond.js';
 
 const sql = postgres({ onnotice: () => {} });

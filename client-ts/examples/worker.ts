@@ -1,8 +1,8 @@
-// A worker for the diamond flow: `node --import pgflow/register examples/worker.ts`.
+// A worker for the diamond flow: `node --import pgflow-ts/register examples/worker.ts`.
 // Connects with the usual PG* environment variables; Ctrl-C stops it gracefully
 // (running handlers finish, the worker row is marked stopped).
 import postgres from 'postgres';
-import { startWorker } from 'pgflow';
+import { startWorker } from 'pgflow-ts';
 import diamond from './diamond.js';
 
 const sql = postgres({ onnotice: () => {} });

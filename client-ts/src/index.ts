@@ -1,4 +1,7 @@
 // The public API. Each export is named (no `export *`); test/exports.test.ts pins the list.
+import type { AnyFlow, WorkerContextOption } from './dsl/flow.js';
+import { startWorker as startAnyWorker, type Worker, type WorkerOptions } from './worker/worker.js';
+
 export { Flow } from './dsl/flow.js';
 export type {
   FlowConfig,
@@ -28,5 +31,20 @@ export {
 } from './client/client.js';
 export type { RunHandle } from './client/client.js';
 export type { FlowEvent, FlowEventName, RunRow, RunWithStates, StepStateRow } from './client/types.js';
-export { startWorker } from './worker/worker.js';
-export type { Worker, WorkerLogger, WorkerOptions } from './worker/worker.js';
+export type { PinoLikeLogger, Worker, WorkerLogger, WorkerOptions } from './worker/worker.js';
+
+/**
+ * Starts a worker that runs the handlers of `flows` (see src/worker/worker.ts).
+ * Typed here so that `context` is required, and checked, when a flow declares
+ * one (`new Flow<Input, { apiKey: string }>`), and optional when none does.
+ *
+ * @example
+ * const worker = await startWorker({ sql, flows: [flow], context: { apiKey } })
+ * // ... later, or on SIGTERM:
+ * await worker.stop()
+ */
+export const startWorker: StartWorker = startAnyWorker as StartWorker;
+// The implementation takes any context; this signature is what callers are held to.
+type StartWorker = <const Flows extends readonly AnyFlow[]>(
+  options: Omit<WorkerOptions, 'flows' | 'context'> & { flows: Flows } & WorkerContextOption<Flows>,
+) => Promise<Worker>;

@@ -65,3 +65,20 @@ expectError(pages.map({ slug: 'fetch', array: 'list' }, (x) => x));
 expectError(pages.map({ slug: 'm', array: 'list' }, () => new Date()));
 expectError(pages.map({ slug: 'm', array: 'list' }, (page) => page.nope));
 expectError(nums.map({ slug: 'm' }, (n) => n.toUpperCase()));
+
+// The error of a map over a non-array names the problem (its text is checked
+// in test/type-errors.test.ts); here: what still must not compile.
+expectError(
+  new Flow<{ id: string }>({ slug: 'x' })
+    .step({ slug: 'name' }, (input) => input.run.id)
+    .map({ slug: 'chars', array: 'name' }, (c) => c),
+);
+expectError(new Flow<{ items: number[] }>({ slug: 'x' }).map({ slug: 'm' }, (x) => x));
+// An array step (.array) feeds a map; so does a step typed as returning a readonly array.
+const fed = new Flow<null>({ slug: 'fed' })
+  .array({ slug: 'ids' }, () => [1, 2, 3])
+  .step({ slug: 'ro' }, (): readonly string[] => ['a'])
+  .map({ slug: 'double', array: 'ids' }, (n) => n * 2)
+  .map({ slug: 'upper', array: 'ro' }, (s) => s.toUpperCase());
+expectType<number[]>({} as StepOutput<typeof fed, 'double'>);
+expectType<string[]>({} as StepOutput<typeof fed, 'upper'>);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ afterEach(() => {
 
 const MIGRATION = /^\d{14}_create_[a-zA-Z0-9_]+\.sql$/;
 
-describe('pgflow compile', () => {
+describe('pgflow-ts compile', () => {
   it('writes one migration per exported flow, each flow once, and prints the paths', () => {
     const out = tempDir();
     const before = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
@@ -47,6 +47,18 @@ describe('pgflow compile', () => {
     expect(r.stdout).toBe(`${join(out, orders)}\n${join(out, nums)}\n`);
     expect(readFileSync(join(out, orders), 'utf8')).toBe(compileFlow(fixtures.orders));
     expect(readFileSync(join(out, nums), 'utf8')).toBe(compileFlow(fixtures.nums));
+  });
+
+  it('is idempotent: compiling again prints the same paths and writes nothing', () => {
+    const out = tempDir();
+    const first = pgflow(['compile', fixture('flows.ts'), '--out', out]);
+    const before = readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs]);
+    const again = pgflow(['compile', fixture('flows.ts'), '--out', out]);
+    expect(again).toEqual(first);
+    expect(readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs])).toEqual(before);
+    // So `psql -f "$(npx pgflow-ts compile flow.ts -e nums)"` always names the one file to apply.
+    expect(pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]).stdout).toMatch(/_create_nums\.sql\n$/);
+    expect(readdirSync(out)).toHaveLength(2);
   });
 
   it('compiles only the export named by --export', () => {
@@ -80,7 +92,7 @@ describe('pgflow compile', () => {
   });
 });
 
-describe('pgflow inspect', () => {
+describe('pgflow-ts inspect', () => {
   it('prints the manifest and the DAG of the diamond example', () => {
     const r = pgflow(['inspect', 'examples/diamond.ts', '--export', 'diamond']);
     expect(r.stderr).toBe('');
@@ -153,42 +165,76 @@ edges:
   });
 });
 
-describe('pgflow errors', () => {
+describe('pgflow-ts errors', () => {
   it('prints help', () => {
     const r = pgflow(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: pgflow <command>/);
+    expect(r.stdout).toMatch(/^usage: pgflow-ts <command>/);
     expect(r.stdout).toContain('compile <flow-file> [--out <dir>] [--export <name>]');
     expect(r.stdout).toContain('inspect <flow-file> [--export <name>]');
   });
 
   it.each([
     [[], /^$/],
-    [['deploy', 'x.ts'], /^pgflow: unknown command "deploy"\nrun 'pgflow --help' for usage\n$/],
-    [['compile'], /^pgflow: compile needs a flow file\n/],
-    [['compile', 'nope.ts'], /^pgflow: cannot find flow file nope\.ts\n/],
-    [['inspect', 'test/fixtures/no-flows.ts'], /^pgflow: test\/fixtures\/no-flows\.ts exports no Flow \(exports: answer\)\n/],
+    [['deploy', 'x.ts'], /^pgflow-ts: unknown command "deploy"\nrun 'pgflow-ts --help' for usage\n$/],
+    [['compile'], /^pgflow-ts: compile needs a flow file\n/],
+    [['compile', 'nope.ts'], /^pgflow-ts: cannot find flow file nope\.ts\n/],
+    [['inspect', 'test/fixtures/no-flows.ts'], /^pgflow-ts: test\/fixtures\/no-flows\.ts exports no Flow \(exports: answer\)\n/],
     [
       ['inspect', 'test/fixtures/flows.ts', '--export', 'notAFlow'],
-      /^pgflow: test\/fixtures\/flows\.ts has no Flow export named "notAFlow" \(Flow exports: default, nums, orders\)\n/,
+      /^pgflow-ts: test\/fixtures\/flows\.ts has no Flow export named "notAFlow" \(Flow exports: default, nums, orders\)\n/,
     ],
-    [['compile', 'test/fixtures/invalid-flow.ts'], /^pgflow: step "load" depends on unknown step "extract"\n$/],
-    [['compile', 'x.ts', '--bogus'], /^pgflow: Unknown option '--bogus'/],
-    [['inspect', 'x.ts', '--out', 'dir'], /^pgflow: --out applies to compile only\n/],
+    [['compile', 'test/fixtures/invalid-flow.ts'], /^pgflow-ts: step "load" depends on unknown step "extract"\n$/],
+    [['compile', 'x.ts', '--bogus'], /^pgflow-ts: Unknown option '--bogus'/],
+    [['inspect', 'x.ts', '--out', 'dir'], /^pgflow-ts: --out applies to compile only\n/],
   ])('exits 1 for %j', (args, stderr) => {
     const r = pgflow(args);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(stderr);
   });
 
-  it('never overwrites an existing migration', () => {
+  it('never overwrites an existing migration: a changed flow gets a new file, sorted after it', () => {
     const out = tempDir();
-    const first = pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]);
-    const path = first.stdout.trim();
-    writeFileSync(path, '-- applied already\n');
-    // Same second: same name. A later second gets a new file, which is fine.
-    const again = pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]);
-    expect(readFileSync(path, 'utf8')).toBe('-- applied already\n');
-    if (again.stdout.trim() === '') expect(again.stderr).toMatch(/EEXIST/);
+    const first = pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]).stdout.trim();
+    writeFileSync(first, '-- applied already\n');
+    const second = pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]);
+    expect(second.stderr).toBe('');
+    const path = second.stdout.trim();
+    expect(path).not.toBe(first);
+    expect(path > first).toBe(true); // even within the same second
+    expect(readFileSync(first, 'utf8')).toBe('-- applied already\n');
+    expect(readFileSync(path, 'utf8')).toBe(compileFlow(fixtures.nums));
+    // And that one is now the flow's migration.
+    expect(pgflow(['compile', fixture('flows.ts'), '-e', 'nums', '-o', out]).stdout.trim()).toBe(path);
+    expect(readdirSync(out)).toHaveLength(2);
+  });
+
+  it('prints the version', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = pgflow([flag]);
+      expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
+  it('says in one line that a .ts flow file needs typescript, when it is not installed', () => {
+    // The built package alone, where no node_modules/typescript can be found.
+    const dir = tempDir();
+    cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+    cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+    writeFileSync(join(dir, 'flow.ts'), 'export const x: number = 1;\n');
+    const r = spawnSync(process.execPath, [join(dir, 'dist/cli/main.js'), 'compile', 'flow.ts'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'pgflow-ts: loading flow.ts needs the "typescript" package, which is not installed: ' +
+        'npm install --save-dev typescript (or compile the flow file to .js first)\n',
+    );
+    // TypeScript 7, the native compiler, has no transpile API.
+    mkdirSync(join(dir, 'node_modules/typescript'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules/typescript/package.json'), '{"name": "typescript", "version": "7.0.2"}');
+    const seven = spawnSync(process.execPath, [join(dir, 'dist/cli/main.js'), 'compile', 'flow.ts'], { cwd: dir, encoding: 'utf8' });
+    expect(seven.status).toBe(1);
+    expect(seven.stderr).toMatch(/^pgflow-ts: loading flow\.ts needs typescript 5 or 6 \(found 7\.0\.2, which has no transpile API\)/);
+    expect(seven.stderr.split('\n')).toHaveLength(2);
   });
 });

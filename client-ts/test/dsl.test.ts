@@ -203,3 +203,56 @@ describe('map validation', () => {
     );
   });
 });
+
+describe('.array()', () => {
+  const flow = () => untyped(new Flow<null>({ slug: 'f' }).step({ slug: 'a' }, () => [1, 2]));
+  const ctx = { context: {}, signal: new AbortController().signal, attempt: 1, runId: 'r', stepSlug: 's', taskIndex: 0 };
+
+  it('adds a single step with its options and dependencies, as .step() does', () => {
+    const f = flow().array({ slug: 'x', dependsOn: ['a'], timeout: 5, startDelay: 2 }, () => []);
+    const { handler: _, ...step } = f.getStep('x');
+    expect(step).toEqual({ slug: 'x', type: 'single', dependsOn: ['a'], options: { timeout: 5, startDelay: 2 } });
+  });
+
+  it('returns what the handler returns, sync or async, when it is an array', async () => {
+    const f = flow()
+      .array({ slug: 'x' }, (input: unknown) => [input])
+      .array({ slug: 'y' }, async () => ['y']);
+    await expect(f.getStep('x').handler(7, ctx)).resolves.toEqual([7]);
+    await expect(f.getStep('y').handler(null, ctx)).resolves.toEqual(['y']);
+  });
+
+  it('fails the task when a (plain-JS) handler returns something else', async () => {
+    const f = flow()
+      .array({ slug: 'x' }, () => ({ items: [] }))
+      .array({ slug: 'n' }, async () => null);
+    await expect(f.getStep('x').handler(null, ctx)).rejects.toThrow('array step "x" must return an array, got object');
+    await expect(f.getStep('n').handler(null, ctx)).rejects.toThrow('array step "n" must return an array, got null');
+  });
+
+  it('checks the config as .step() does', () => {
+    expect(message(() => flow().array({ slug: 'a' }, () => []))).toBe('step "a" is already defined in flow "f"');
+    expect(message(() => flow().array({ slug: 'x', dependsOn: ['nope'] }, () => []))).toBe(
+      'step "x" depends on unknown step "nope"',
+    );
+    expect(message(() => flow().array({ slug: 'x', array: 'a' }, () => []))).toBe('unknown option "array" for step "x"');
+    expect(message(() => flow().array({ slug: 'x' }, 'not a function'))).toBe(
+      'handler of step "x" must be a function, got "not a function"',
+    );
+  });
+
+  it('works inside a branch, taking the branch\'s dependencies and condition', () => {
+    const f = flow().branch({ slug: 'b', dependsOn: ['a'], runIf: { run: { go: true } } }, (b: any) =>
+      b.array({ slug: 'x' }, () => []),
+    );
+    const { handler: _, ...step } = f.getStep('x');
+    expect(step).toEqual({
+      slug: 'x',
+      type: 'single',
+      dependsOn: ['a'],
+      options: {},
+      condition: { runIf: { run: { go: true } } },
+      branch: 'b',
+    });
+  });
+});

@@ -40,6 +40,7 @@ it('exports exactly the public types', () => {
     'FlowOptions',
     'FlowOutput',
     'Json',
+    'PinoLikeLogger',
     'RunCancelledError',
     'RunFailedError',
     'RunHandle',

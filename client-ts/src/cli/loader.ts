@@ -41,6 +41,9 @@ export const load: LoadHook = async (url, context, nextLoad) => {
   const path = fileURLToPath(url);
   if (!TS_FILE.test(path) || DECLARATION_FILE.test(path)) return nextLoad(url, context);
   const ts = await loadTypeScript();
+  if (typeof ts.transpileModule !== 'function') {
+    throw new Error(`loading ${path} needs typescript 5 or 6 (typescript ${ts.version ?? '7+'} has no transpileModule): npm install --save-dev typescript@6`);
+  }
   const source = await readFile(path, 'utf8');
   const { outputText } = ts.transpileModule(source, {
     fileName: path,

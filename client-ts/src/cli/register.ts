@@ -1,4 +1,4 @@
-// `node --import pgflow/register app.ts`: run TypeScript files (a worker, a
+// `node --import pgflow-ts/register app.ts`: run TypeScript files (a worker, a
 // script that starts runs) with the same loader the CLI uses, no build step.
 import { register } from 'node:module';
 

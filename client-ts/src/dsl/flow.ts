@@ -46,11 +46,6 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 type StepSlugs<S extends StepMap> = Extract<keyof S, string>;
 
-type ArrayStepSlugs<S extends StepMap> = Extract<
-  { [K in keyof S]: S[K]['output'] extends readonly unknown[] ? K : never }[keyof S],
-  string
->;
-
 type ElementOf<T> = T extends readonly (infer E)[] ? E : never;
 
 type AddStep<
@@ -129,16 +124,23 @@ type NewSlug<Slug extends string, S extends StepMap> = string extends Slug
       ? { [K in `step slug "${Slug}" is already used in this flow`]: never }
       : unknown;
 
-// A root map (no `array`) needs an array flow input; otherwise `array` is required.
-type RootMapGuard<TInput, S extends StepMap, A> = [A] extends [never]
-  ? TInput extends readonly unknown[]
+// A map needs an array to map over: the flow input (no `array`) or the output
+// of the step named by `array`. Otherwise the config must also have a property
+// named after the problem, so the compiler error says what is wrong.
+type MapSourceGuard<TInput, S extends StepMap, A extends keyof S> = [A] extends [never]
+  ? [TInput] extends [readonly unknown[]]
     ? unknown
-    : { array: ArrayStepSlugs<S> }
-  : unknown;
+    : { "map without `array` maps over the flow input, which must be an array (or name an array step in `array`)": never }
+  : [S[A]['output']] extends [readonly unknown[]]
+    ? unknown
+    : { [K in `map's array dependency \`${A & string}\` must output an array`]: S[A]['output'] };
 
 // JsonSafe<T> is T where T serializes to JSON as is, and something T is not
 // assignable to otherwise (functions, symbols, bigint, undefined, objects with
-// methods such as Date, Map or class instances).
+// methods such as Date, Map or class instances). A property that may be
+// undefined must be optional (`key?: T`): JSON.stringify drops it, and the
+// type must not promise the key. The same rule checks flow inputs and step
+// outputs. The mapped type is homomorphic, so optional properties stay optional.
 type JsonSafe<T> = T extends string | number | boolean | null
   ? T
   : T extends bigint | symbol | undefined | void | Function
@@ -146,16 +148,34 @@ type JsonSafe<T> = T extends string | number | boolean | null
     : T extends readonly (infer E)[]
       ? JsonSafeArray<E>
       : T extends object
-        ? { [K in keyof T]: K extends string ? JsonSafeProperty<T[K]> : never }
+        ? { [K in keyof T]: K extends string ? JsonSafe<T[K]> : never }
         : never;
 // An interface keeps the recursion lazy, so JsonSafe<Json> terminates.
 interface JsonSafeArray<E> extends ReadonlyArray<JsonSafe<E>> {}
-// JSON.stringify drops undefined properties, so optional properties are fine.
-type JsonSafeProperty<T> = JsonSafe<Exclude<T, undefined>> | (undefined extends T ? undefined : never);
 
-type JsonGuard<Out> = [Out] extends [JsonSafe<Out>]
+type IsAny<T> = 0 extends 1 & T ? true : false;
+// A handler returning nothing (void, undefined) is a side-effect step: the
+// worker stores null, so that is what dependents see.
+type NothingReturned<Out> = IsAny<Out> extends true ? false : [Out] extends [never] ? false : [Out] extends [void] ? true : false;
+type StoredOutput<Out> = NothingReturned<Out> extends true ? null : Out;
+
+type JsonGuard<Out> = NothingReturned<Out> extends true
   ? unknown
-  : { 'step handlers must return JSON-serializable values': JsonSafe<Out> };
+  : [Out] extends [JsonSafe<Out>]
+    ? unknown
+    : { 'step handlers must return JSON-serializable values (a property that may be undefined must be optional)': JsonSafe<Out> };
+
+// .array(): the handler must return an array (or a promise of one).
+type ArrayGuard<Out> = [Out] extends [readonly unknown[]]
+  ? unknown
+  : { 'array step handlers must return an array': Out };
+
+// new Flow<Input>(): the input must be JSON too, as step outputs are.
+type InputGuard<TInput> = [TInput] extends [JsonSafe<TInput>]
+  ? unknown
+  : {
+      'flow input must be JSON-serializable (no Date, Map, Set, functions, bigint, class instances; a property that may be undefined must be optional)': JsonSafe<TInput>;
+    };
 
 type Handler<I, C, Out> = (input: I, context: StepContext<C>) => Out | Promise<Out>;
 
@@ -184,6 +204,28 @@ type MapConfig<Slug extends string, A extends string> = StepOptions & {
  */
 export type AnyFlow = Flow<any, any, any, any>;
 type StepsOf<F extends AnyFlow> = F['~types']['steps'];
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/**
+ * The context a worker serving `Flows` must be given: what every one of them
+ * declares (`new Flow<Input, Context>`), all at once.
+ *
+ * @example
+ * type Ctx = FlowsContext<[typeof billing, typeof mailer]>; // { apiKey: string } & { smtp: string }
+ */
+export type FlowsContext<Flows extends readonly AnyFlow[]> = UnionToIntersection<Flows[number]['~types']['context']>;
+
+/**
+ * The `context` option of startWorker for `Flows`: required, and checked, when
+ * a flow declares a context with required keys; optional otherwise.
+ *
+ * @example
+ * const opts: WorkerContextOption<[typeof billing]> = { context: { apiKey: 'k' } };
+ */
+export type WorkerContextOption<Flows extends readonly AnyFlow[]> = {} extends FlowsContext<Flows>
+  ? { context?: FlowsContext<Flows> }
+  : { context: FlowsContext<Flows> };
 
 /**
  * The input type of a flow.
@@ -250,7 +292,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
   /** Type-level only (never set at runtime): read by FlowInput, StepOutput, ... */
   declare readonly '~types': { input: TInput; context: TContext; steps: TSteps; branch: TBranch };
   // Set while the steps of a branch are being defined (see branch()).
-  #branch: { slug: string; dependsOn: readonly string[]; condition: StepCondition } | undefined;
+  private _branch: { slug: string; dependsOn: readonly string[]; condition: StepCondition } | undefined;
 
   readonly slug: string;
   /** Only the options that were set. */
@@ -258,7 +300,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
   /** In definition order, which is a topological order. */
   readonly steps: readonly StepDefinition[];
 
-  constructor(config: FlowConfig) {
+  constructor(config: FlowConfig & InputGuard<TInput>) {
     if (config === null || typeof config !== 'object') {
       throw new FlowDefinitionError(`new Flow() takes { slug, ...options }, got ${show(config)}`);
     }
@@ -295,6 +337,51 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       TSteps,
       Slug,
       SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>,
+      StoredOutput<Out>,
+      Deps | BranchDeps<TBranch>,
+      Or<Skips<RI, RU, W>, BranchSkips<TBranch>>,
+      Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Deps | BranchDeps<TBranch>>>
+    >,
+    TBranch
+  > {
+    const raw = this._checkConfig(config, 'step');
+    const deps = raw.dependsOn === undefined ? [] : raw.dependsOn;
+    assertDependencies(raw.slug, deps, this._slugs());
+    return this._with(raw, 'single', deps, handler);
+  }
+
+  /**
+   * Adds a step like `.step()` whose handler must return an array (checked
+   * when it compiles, and by the worker when it runs: anything else fails the
+   * task). It is a single step in the database; dependents and maps see its
+   * output as the array type. `@pgflow/dsl` flows use it to feed `.map()`.
+   *
+   * @example
+   * new Flow<{ site: string }>({ slug: 'crawl' })
+   *   .array({ slug: 'urls' }, (input) => [`${input.run.site}/a`, `${input.run.site}/b`])
+   *   .map({ slug: 'fetch', array: 'urls' }, (url) => url.length);
+   */
+  array<
+    Slug extends string,
+    Deps extends StepSlugs<TSteps> = never,
+    Out = never,
+    RI extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
+    RU extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
+    W extends WhenUnmet = 'skip',
+  >(
+    config: StepConfig<Slug, Deps> &
+      CondConfig<TBranch, SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, RI, RU, W> &
+      NewSlug<Slug, TSteps>,
+    handler: Handler<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, TContext, Out> &
+      ArrayGuard<Out> &
+      JsonGuard<Out>,
+  ): Flow<
+    TInput,
+    TContext,
+    AddStep<
+      TSteps,
+      Slug,
+      SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>,
       Out,
       Deps | BranchDeps<TBranch>,
       Or<Skips<RI, RU, W>, BranchSkips<TBranch>>,
@@ -302,10 +389,23 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     >,
     TBranch
   > {
-    const raw = this.#checkConfig(config, 'step');
+    const raw = this._checkConfig(config, 'array');
     const deps = raw.dependsOn === undefined ? [] : raw.dependsOn;
-    assertDependencies(raw.slug, deps, this.#slugs());
-    return this.#with(raw, 'single', deps, handler);
+    assertDependencies(raw.slug, deps, this._slugs());
+    if (typeof handler !== 'function') {
+      throw new FlowDefinitionError(`handler of step "${raw.slug}" must be a function, got ${show(handler)}`);
+    }
+    const slug = raw.slug;
+    const fn = handler as (input: unknown, context: unknown) => unknown;
+    // A wrapper, so a plain-JS handler returning something else fails its task with a clear message.
+    const checked = async (input: Json, context: StepContext<any>) => {
+      const output = await fn(input, context);
+      if (!Array.isArray(output)) {
+        throw new TypeError(`array step "${slug}" must return an array, got ${output === null ? 'null' : typeof output}`);
+      }
+      return output;
+    };
+    return this._with(raw, 'single', deps, checked);
   }
 
   /**
@@ -320,7 +420,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
    */
   map<
     Slug extends string,
-    Arr extends ArrayStepSlugs<TSteps> = never,
+    Arr extends StepSlugs<TSteps> = never,
     Out = never,
     RI extends Pattern<SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>> = never,
     RU extends Pattern<SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>> = never,
@@ -329,7 +429,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     config: MapConfig<Slug, Arr> &
       CondConfig<TBranch, SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>, RI, RU, W> &
       NewSlug<Slug, TSteps> &
-      RootMapGuard<TInput, TSteps, Arr>,
+      MapSourceGuard<TInput, TSteps, Arr>,
     handler: Handler<MapItem<TInput, TSteps, Arr>, TContext, Out> & JsonGuard<Out>,
   ): Flow<
     TInput,
@@ -338,7 +438,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       TSteps,
       Slug,
       MapItem<TInput, TSteps, Arr>,
-      Out[],
+      StoredOutput<Out>[],
       Arr | BranchDeps<TBranch>,
       // a map over a skipped step is skipped too
       Or<Or<Skips<RI, RU, W>, BranchSkips<TBranch>>, AnySkippable<TSteps, Arr>>,
@@ -346,19 +446,19 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     >,
     TBranch
   > {
-    const raw = this.#checkConfig(config, 'map');
+    const raw = this._checkConfig(config, 'map');
     // Plain-JS callers may also pass dependsOn; a map still takes at most one.
     const listed = raw.dependsOn === undefined ? [] : raw.dependsOn;
-    assertDependencies(raw.slug, listed, this.#slugs());
+    assertDependencies(raw.slug, listed, this._slugs());
     const deps =
       raw.array === undefined || listed.includes(raw.array) ? listed : [...listed, raw.array];
-    if (raw.array !== undefined) assertDependencies(raw.slug, [raw.array], this.#slugs());
+    if (raw.array !== undefined) assertDependencies(raw.slug, [raw.array], this._slugs());
     if (deps.length > 1) {
       throw new FlowDefinitionError(
         `map step "${raw.slug}" can depend on at most one step (the array it maps over), got ${show(deps)}`,
       );
     }
-    return this.#with(raw, 'map', deps, handler);
+    return this._with(raw, 'map', deps, handler);
   }
 
   /**
@@ -402,9 +502,9 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       >,
     ) => Built,
   ): Flow<TInput, TContext, StepsOf<Built>> {
-    if (this.#branch) {
+    if (this._branch) {
       throw new FlowDefinitionError(
-        `branch ${show((config as { slug?: unknown })?.slug)} is inside branch "${this.#branch.slug}": branches do not nest`,
+        `branch ${show((config as { slug?: unknown })?.slug)} is inside branch "${this._branch.slug}": branches do not nest`,
       );
     }
     if (config === null || typeof config !== 'object') {
@@ -413,12 +513,12 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     const raw = config as Record<string, unknown>;
     assertSlug('step', raw.slug);
     const slug = raw.slug;
-    if (this.getStep(slug) || this.#branchSlugs().has(slug)) {
+    if (this.getStep(slug) || this._branchSlugs().has(slug)) {
       throw new FlowDefinitionError(`branch slug "${slug}" is already used in flow "${this.slug}"`);
     }
     pickOptions(`branch "${slug}"`, raw, [], ['slug', 'dependsOn', ...CONDITION_OPTION_NAMES]);
     const deps = raw.dependsOn === undefined ? [] : raw.dependsOn;
-    assertDependencies(slug, deps, this.#slugs());
+    assertDependencies(slug, deps, this._slugs());
     if (raw.runIf === undefined && raw.runUnless === undefined) {
       throw new FlowDefinitionError(`branch "${slug}" needs a condition: runIf, runUnless or both`);
     }
@@ -427,8 +527,8 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     if (typeof build !== 'function') {
       throw new FlowDefinitionError(`.branch("${slug}") takes a function that defines its steps, got ${show(build)}`);
     }
-    const inner = this.#copy(this.steps);
-    inner.#branch = { slug, dependsOn: Object.freeze([...deps]), condition };
+    const inner = this._copy(this.steps);
+    inner._branch = { slug, dependsOn: Object.freeze([...deps]), condition };
     const built: unknown = build(inner as any);
     if (!isFlow(built) || built.slug !== this.slug || !this.steps.every((s, i) => built.steps[i] === s)) {
       throw new FlowDefinitionError(
@@ -444,7 +544,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     if (added.length === 0) {
       throw new FlowDefinitionError(`branch "${slug}" defines no step`);
     }
-    return this.#copy(built.steps) as any;
+    return this._copy(built.steps) as any;
   }
 
   /**
@@ -457,23 +557,24 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     return this.steps.find((s) => s.slug === slug);
   }
 
-  #slugs(): Set<string> {
+  private _slugs(): Set<string> {
     return new Set(this.steps.map((s) => s.slug));
   }
 
-  #branchSlugs(): Set<string> {
+  private _branchSlugs(): Set<string> {
     const slugs = new Set(this.steps.flatMap((s) => (s.branch === undefined ? [] : [s.branch])));
-    if (this.#branch) slugs.add(this.#branch.slug);
+    if (this._branch) slugs.add(this._branch.slug);
     return slugs;
   }
 
-  #copy(steps: readonly StepDefinition[]): Flow<TInput, TContext, any, any> {
-    const next = new Flow<TInput, TContext, any, any>({ slug: this.slug, ...this.options });
+  private _copy(steps: readonly StepDefinition[]): Flow<TInput, TContext, any, any> {
+    // The input was checked when the first Flow of this chain was made.
+    const next: Flow<TInput, TContext, any, any> = new Flow<any, TContext, any, any>({ slug: this.slug, ...this.options });
     (next as { steps: readonly StepDefinition[] }).steps = Object.freeze([...steps]);
     return next;
   }
 
-  #checkConfig(config: unknown, kind: 'step' | 'map') {
+  private _checkConfig(config: unknown, kind: 'step' | 'array' | 'map') {
     if (config === null || typeof config !== 'object') {
       throw new FlowDefinitionError(`.${kind}() takes { slug, ...options }, got ${show(config)}`);
     }
@@ -483,18 +584,18 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     if (this.getStep(slug)) {
       throw new FlowDefinitionError(`step "${slug}" is already defined in flow "${this.slug}"`);
     }
-    if (this.#branchSlugs().has(slug)) {
+    if (this._branchSlugs().has(slug)) {
       throw new FlowDefinitionError(`step slug "${slug}" is already used by a branch in flow "${this.slug}"`);
     }
-    if (raw.array !== undefined && typeof raw.array !== 'string') {
+    if (kind === 'map' && raw.array !== undefined && typeof raw.array !== 'string') {
       throw new FlowDefinitionError(`array of map step "${slug}" must be a step slug, got ${show(raw.array)}`);
     }
     const extra = kind === 'map' ? ['slug', 'dependsOn', 'array'] : ['slug', 'dependsOn'];
-    if (this.#branch) {
+    if (this._branch) {
       const own = CONDITION_OPTION_NAMES.find((name) => raw[name] !== undefined);
       if (own !== undefined) {
         throw new FlowDefinitionError(
-          `step "${slug}" is in branch "${this.#branch.slug}", whose condition it takes: it cannot set ${own}`,
+          `step "${slug}" is in branch "${this._branch.slug}", whose condition it takes: it cannot set ${own}`,
         );
       }
     }
@@ -502,7 +603,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     return { slug, options, raw, dependsOn: raw.dependsOn, array: raw.array as string | undefined };
   }
 
-  #with(
+  private _with(
     raw: { slug: string; options: StepOptions; raw: Record<string, unknown> },
     type: StepDefinition['type'],
     ownDeps: readonly string[],
@@ -511,7 +612,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     if (typeof handler !== 'function') {
       throw new FlowDefinitionError(`handler of step "${raw.slug}" must be a function, got ${show(handler)}`);
     }
-    const branch = this.#branch;
+    const branch = this._branch;
     // A branch's steps wait for its dependsOn too, and carry its condition.
     const deps = branch ? [...branch.dependsOn, ...ownDeps.filter((d) => !branch.dependsOn.includes(d))] : ownDeps;
     if (branch && type === 'map' && deps.length > 1) {
@@ -529,8 +630,8 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       ...(branch ? { branch: branch.slug } : {}),
       handler: handler as StepDefinition['handler'],
     });
-    const next = this.#copy([...this.steps, step]);
-    next.#branch = branch;
+    const next = this._copy([...this.steps, step]);
+    next._branch = branch;
     return next;
   }
 }

@@ -21,14 +21,14 @@ const keyOf = (t: TaskKey) => `${t.run_id}/${t.step_slug}/${t.task_index}`;
  * one, so that one bad result does not lose the others.
  */
 export class CompletionBatcher {
-  readonly #send: SendResults;
-  readonly #maxBatch: number;
-  #queue: Pending[] = [];
-  #flushing = false;
+  private readonly _send: SendResults;
+  private readonly _maxBatch: number;
+  private _queue: Pending[] = [];
+  private _flushing = false;
 
   constructor(send: SendResults, maxBatch = MAX_COMPLETION_BATCH) {
-    this.#send = send;
-    this.#maxBatch = maxBatch;
+    this._send = send;
+    this._maxBatch = maxBatch;
   }
 
   /**
@@ -41,21 +41,21 @@ export class CompletionBatcher {
       `{"run_id":${JSON.stringify(task.run_id)},"step_slug":${JSON.stringify(task.step_slug)},` +
       `"task_index":${task.task_index},"output":${output}}`;
     return new Promise((resolve) => {
-      this.#queue.push({ task, item, resolve });
-      if (!this.#flushing) void this.#flush();
+      this._queue.push({ task, item, resolve });
+      if (!this._flushing) void this._flush();
     });
   }
 
-  async #flush(): Promise<void> {
-    this.#flushing = true;
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
-      let rows = await this.#send(`[${batch.map((p) => p.item).join(',')}]`, { tasks: batch.length });
+  private async _flush(): Promise<void> {
+    this._flushing = true;
+    while (this._queue.length > 0) {
+      const batch = this._queue.splice(0, this._maxBatch);
+      let rows = await this._send(`[${batch.map((p) => p.item).join(',')}]`, { tasks: batch.length });
       if (rows === undefined && batch.length > 1) {
         // Each failure is logged by send; a result that fails alone counts as not recorded.
         const each: TaskKey[] = [];
         for (const p of batch) {
-          const one = await this.#send(`[${p.item}]`, {
+          const one = await this._send(`[${p.item}]`, {
             run_id: p.task.run_id,
             step: p.task.step_slug,
             task_index: p.task.task_index,
@@ -67,6 +67,6 @@ export class CompletionBatcher {
       const recorded = new Set((rows ?? []).map(keyOf));
       for (const p of batch) p.resolve(rows === undefined ? undefined : recorded.has(keyOf(p.task)));
     }
-    this.#flushing = false;
+    this._flushing = false;
   }
 }

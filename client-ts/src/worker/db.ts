@@ -33,7 +33,8 @@ export interface WorkerDb {
   showMessages(flowSlug: string, msgIds: readonly string[]): Promise<void>;
   /** pgflow.complete_tasks on a JSON array of {run_id, step_slug, task_index, output}: the tasks it recorded. */
   completeTasks(resultsJson: string): Promise<TaskKey[]>;
-  failTask(task: TaskKey, message: string): Promise<void>;
+  /** pgflow.fail_task: the task's new status ('queued' again, or 'failed' with its run), or undefined when nothing was recorded. */
+  failTask(task: TaskKey, message: string): Promise<string | undefined>;
 }
 
 const bigintArray = (ids: readonly string[]) => '{' + ids.join(',') + '}';
@@ -67,7 +68,9 @@ export function sqlWorkerDb(sql: Sql): WorkerDb {
         select run_id, step_slug, task_index from pgflow.complete_tasks(${resultsJson}::text::jsonb)`;
     },
     async failTask(task, message) {
-      await sql`select 1 from pgflow.fail_task(${task.run_id}::uuid, ${task.step_slug}, ${task.task_index}::integer, ${message})`;
+      const [row] = await sql<{ status: string }[]>`
+        select status from pgflow.fail_task(${task.run_id}::uuid, ${task.step_slug}, ${task.task_index}::integer, ${message})`;
+      return row?.status;
     },
   };
 }

@@ -42,32 +42,32 @@ export interface LoopDeps {
  */
 export class WorkerLoops {
   readonly done: Promise<void>;
-  readonly #deps: LoopDeps;
-  #resolveDone!: () => void;
-  #stopping = false;
-  readonly #stopController = new AbortController();
-  #stopPromise: Promise<void> | null = null;
-  #loops: Promise<void>[] = [];
-  #forceAbort!: () => void;
-  readonly #forced: Promise<void>;
+  private readonly _deps: LoopDeps;
+  private _resolveDone!: () => void;
+  private _stopping = false;
+  private readonly _stopController = new AbortController();
+  private _stopPromise: Promise<void> | null = null;
+  private _loops: Promise<void>[] = [];
+  private _forceAbort!: () => void;
+  private readonly _forced: Promise<void>;
 
   constructor(deps: LoopDeps) {
-    this.#deps = deps;
-    this.done = new Promise((r) => (this.#resolveDone = r));
-    this.#forced = new Promise((r) => (this.#forceAbort = r));
+    this._deps = deps;
+    this.done = new Promise((r) => (this._resolveDone = r));
+    this._forced = new Promise((r) => (this._forceAbort = r));
   }
 
   /** True from the first stop() on. */
   get stopping(): boolean {
-    return this.#stopping;
+    return this._stopping;
   }
 
   /** Registers every flow's worker row; if one fails, marks the others stopped and rethrows. */
   async registerAll(): Promise<void> {
-    const { flows, db } = this.#deps;
+    const { flows, db } = this._deps;
     for (const [i, fs] of flows.entries()) {
       try {
-        await this.#register(fs);
+        await this._register(fs);
       } catch (err) {
         for (const done of flows.slice(0, i)) await db.stopWorker(done.workerId).catch(() => {});
         throw err;
@@ -76,35 +76,35 @@ export class WorkerLoops {
   }
 
   start(): void {
-    const { flows } = this.#deps;
-    this.#loops = [...flows.map((fs) => this.#read(fs)), ...flows.map((fs) => this.#heartbeat(fs))];
+    const { flows } = this._deps;
+    this._loops = [...flows.map((fs) => this._read(fs)), ...flows.map((fs) => this._heartbeat(fs))];
   }
 
   /** Stops reading, lets running handlers finish (up to shutdownTimeoutMs), marks the worker rows stopped. */
   stop(): Promise<void> {
-    if (this.#stopPromise) return this.#stopPromise;
-    this.#stopping = true;
-    this.#stopController.abort();
-    this.#deps.slots.close();
-    this.#stopPromise = this.#shutDown();
-    return this.#stopPromise;
+    if (this._stopPromise) return this._stopPromise;
+    this._stopping = true;
+    this._stopController.abort();
+    this._deps.slots.close();
+    this._stopPromise = this._shutDown();
+    return this._stopPromise;
   }
 
   /** Cuts the wait of a stop() under way short: running handlers are aborted at once. */
   forceAbort(): void {
-    this.#forceAbort();
+    this._forceAbort();
   }
 
-  async #register(fs: FlowState): Promise<void> {
-    await this.#deps.db.registerWorker(fs.workerId, fs.slug, this.#deps.settings.functionName);
+  private async _register(fs: FlowState): Promise<void> {
+    await this._deps.db.registerWorker(fs.workerId, fs.slug, this._deps.settings.functionName);
     fs.needsRegister = false;
   }
 
   /** Resolves after ms, or at once when the worker stops. */
-  #idle(ms: number): Promise<void> {
+  private _idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      if (this.#stopping) return resolve();
-      const signal = this.#stopController.signal;
+      if (this._stopping) return resolve();
+      const signal = this._stopController.signal;
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
@@ -115,14 +115,14 @@ export class WorkerLoops {
     });
   }
 
-  async #read(fs: FlowState): Promise<void> {
-    const { db, slots, runner, log } = this.#deps;
-    const { batchSize, visibility, pollIntervalMs } = this.#deps.settings;
+  private async _read(fs: FlowState): Promise<void> {
+    const { db, slots, runner, log } = this._deps;
+    const { batchSize, visibility, pollIntervalMs } = this._deps.settings;
     let backoff = 0;
-    while (!this.#stopping) {
+    while (!this._stopping) {
       try {
         if (fs.needsRegister) {
-          await this.#register(fs);
+          await this._register(fs);
           log('info', 'worker registered again', { flow: fs.slug, worker_id: fs.workerId });
         }
         const n = slots.take(batchSize);
@@ -151,9 +151,9 @@ export class WorkerLoops {
         }
         for (const task of tasks) runner.start(fs, task);
         backoff = 0;
-        if (read < n) await this.#idle(pollIntervalMs);
+        if (read < n) await this._idle(pollIntervalMs);
       } catch (err) {
-        if (this.#stopping) break;
+        if (this._stopping) break;
         if (isClientEnded(err)) {
           log('error', 'the postgres.js client was ended; the worker stops', { flow: fs.slug });
           void this.stop();
@@ -165,16 +165,16 @@ export class WorkerLoops {
           flow: fs.slug,
           error: err,
         });
-        await this.#idle(backoff);
+        await this._idle(backoff);
       }
     }
   }
 
-  async #heartbeat(fs: FlowState): Promise<void> {
-    const { db, log } = this.#deps;
-    while (!this.#stopping) {
-      await this.#idle(this.#deps.settings.heartbeatMs);
-      if (this.#stopping) break;
+  private async _heartbeat(fs: FlowState): Promise<void> {
+    const { db, log } = this._deps;
+    while (!this._stopping) {
+      await this._idle(this._deps.settings.heartbeatMs);
+      if (this._stopping) break;
       try {
         const stoppedAt = await db.heartbeat(fs.workerId);
         if (stoppedAt && !fs.needsRegister) {
@@ -188,10 +188,10 @@ export class WorkerLoops {
     }
   }
 
-  async #shutDown(): Promise<void> {
-    const { db, flows, log } = this.#deps;
-    await Promise.all(this.#loops);
-    await this.#drain();
+  private async _shutDown(): Promise<void> {
+    const { db, flows, log } = this._deps;
+    await Promise.all(this._loops);
+    await this._drain();
     for (const fs of flows) {
       try {
         await db.stopWorker(fs.workerId);
@@ -199,19 +199,19 @@ export class WorkerLoops {
         log('warn', `stop_worker failed: ${errorMessage(err)}`, { flow: fs.slug });
       }
     }
-    this.#deps.onStopped?.();
-    this.#resolveDone();
+    this._deps.onStopped?.();
+    this._resolveDone();
   }
 
   /** Waits for the tasks in flight; past shutdownTimeoutMs (or forceAbort), aborts them, then abandons the rest. */
-  async #drain(): Promise<void> {
-    const { runner, log, settings } = this.#deps;
+  private async _drain(): Promise<void> {
+    const { runner, log, settings } = this._deps;
     if (runner.inFlight === 0) return;
     log('info', `stopping: waiting for ${runner.inFlight} running task(s)`);
     const finished = await Promise.race([
       runner.settled().then(() => true),
       new Promise<boolean>((r) => setTimeout(r, settings.shutdownTimeoutMs, false).unref()),
-      this.#forced.then(() => false),
+      this._forced.then(() => false),
     ]);
     if (finished) return;
     log('warn', `stopping: aborting ${runner.running} task(s) still running`);

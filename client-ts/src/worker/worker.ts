@@ -4,7 +4,8 @@
 //   completions.ts  batches results into pgflow.complete_tasks, one by one after a failed batch
 //   loops.ts        read loops, heartbeats and stop()
 //   db.ts           every SQL call, behind the WorkerDb interface the unit tests fake
-//   log.ts          the logger type and its default
+//   log.ts          the logger types, the default (stderr) logger, pino-style loggers
+//   errors.ts       what a handler threw, as the text stored by fail_task (bounded)
 // Errors are told apart by ../pg-errors.ts, the rule the client uses too.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -12,12 +13,12 @@ import type { Sql } from 'postgres';
 import type { AnyFlow } from '../dsl/flow.js';
 import { CompletionBatcher } from './completions.js';
 import { retryTransient, sqlWorkerDb, type WorkerDb } from './db.js';
-import { defaultLog, type WorkerLogger } from './log.js';
+import { toWorkerLogger, type LogLevel, type PinoLikeLogger, type WorkerLogger } from './log.js';
 import { WorkerLoops, type FlowState } from './loops.js';
 import { TaskRunner } from './runner.js';
 import { Slots } from './slots.js';
 
-export type { WorkerLogger } from './log.js';
+export type { LogLevel, PinoLikeLogger, WorkerLogger } from './log.js';
 
 export interface WorkerOptions<C = unknown> {
   /** A postgres.js client; the worker uses its pool and never ends it. */
@@ -42,7 +43,17 @@ export interface WorkerOptions<C = unknown> {
   handleSignals?: boolean;
   /** pgflow.workers.function_name. Default `node:<hostname>`. */
   functionName?: string;
-  log?: WorkerLogger;
+  /**
+   * Where the worker logs: a function `(level, message, fields)` that gets
+   * every level, or a pino-style logger (`logger.warn(fields, message)`).
+   * Default: warnings and errors (a task failed, a run failed, the database
+   * is unreachable) to stderr, shaped by `logFormat` and `logLevel`.
+   */
+  log?: WorkerLogger | PinoLikeLogger;
+  /** The default logger's format: 'text' (default) or 'json' (one JSON object a line). Ignored with `log`. */
+  logFormat?: 'text' | 'json';
+  /** The default logger's lowest level. Default 'warn'. Ignored with `log`. */
+  logLevel?: LogLevel;
 }
 
 /** A running worker. */
@@ -84,8 +95,11 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
     shutdownTimeoutMs = 30000,
     handleSignals = true,
     functionName = `node:${hostname()}`,
-    log = defaultLog,
   } = options;
+  const log = toWorkerLogger(options.log, {
+    ...(options.logFormat && { format: options.logFormat }),
+    ...(options.logLevel && { level: options.logLevel }),
+  });
   if (!(concurrency >= 1) || !(batchSize >= 1)) {
     throw new RangeError(`concurrency and batchSize must be at least 1, got ${concurrency} and ${batchSize}`);
   }

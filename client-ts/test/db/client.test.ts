@@ -219,14 +219,16 @@ describe('client', () => {
     const handle = await startFlow(db.sql, flow, {});
     const events: FlowEvent[] = [];
     for await (const e of handle.events()) events.push(e);
+    // The stored error: name and message, then the first frames of its stack.
+    const stored = expect.stringMatching(/^Error: no luck\n    at /);
     expect(events.slice(-2).map((e) => [e.event, e.payload.step_slug, e.payload.error_message])).toEqual([
-      ['step:failed', 'bad', 'no luck'],
-      ['run:failed', undefined, 'no luck'],
+      ['step:failed', 'bad', stored],
+      ['run:failed', undefined, stored],
     ]);
     const err = await handle.wait().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunFailedError);
-    expect(err).toMatchObject({ runId: handle.runId, stepSlug: 'bad', errorMessage: 'no luck' });
-    expect((err as Error).message).toContain('step "bad" failed: no luck');
+    expect(err).toMatchObject({ runId: handle.runId, stepSlug: 'bad', errorMessage: stored });
+    expect((err as Error).message).toContain('step "bad" failed: Error: no luck\n');
   });
 });
 

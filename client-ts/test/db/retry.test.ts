@@ -42,7 +42,7 @@ describe('retries', () => {
 
     const [task] = await db.sql<[{ attempts_count: number; status: string; error_message: string }]>`
       select attempts_count, status, error_message from pgflow.step_tasks where run_id = ${handle.runId}::uuid`;
-    expect(task).toMatchObject({ attempts_count: 3, status: 'completed', error_message: 'failure 2' });
+    expect(task).toMatchObject({ attempts_count: 3, status: 'completed', error_message: expect.stringMatching(/^Error: failure 2\n    at /) });
   });
 
   it('fails the run once attempts are exhausted: wait() names the step and its error', { timeout: 30_000 }, async () => {
@@ -60,8 +60,9 @@ describe('retries', () => {
     const handle = await startFlow(db.sql, flow, {});
     const err = await handle.wait({ timeoutMs: 20_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunFailedError);
-    expect(err).toMatchObject({ runId: handle.runId, stepSlug: 'broken', errorMessage: 'disk on fire' });
-    expect((err as Error).message).toBe(`run ${handle.runId} failed: step "broken" failed: disk on fire`);
+    // Stored with the error's name and the first frames of its stack.
+    expect(err).toMatchObject({ runId: handle.runId, stepSlug: 'broken', errorMessage: expect.stringMatching(/^Error: disk on fire\n    at /) });
+    expect((err as Error).message).toMatch(new RegExp(`^run ${handle.runId} failed: step "broken" failed: Error: disk on fire\n`));
     expect(calls).toBe(2);
 
     const { run, steps } = await getRun(db.sql, handle.runId);

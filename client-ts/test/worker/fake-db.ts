@@ -86,9 +86,13 @@ export class FakeDb implements WorkerDb {
     this.completed.push(...results);
     return results.map(({ run_id, step_slug, task_index }) => ({ run_id, step_slug, task_index }));
   }
+  /** What failTask answers: 'queued' (a retry) unless a test says the run failed. */
+  failStatus: string | undefined = 'queued';
+
   async failTask(task: TaskKey, message: string) {
     this.#call('failTask', task.run_id, task.step_slug, task.task_index, message);
     this.failed.push({ run_id: task.run_id, step_slug: task.step_slug, task_index: task.task_index, message });
+    return this.failStatus;
   }
 }
 

@@ -68,7 +68,7 @@ describe('runWorker', () => {
     workers.push(await runWorker(db, { ...quiet, flows: [bad] }));
     db.enqueue('bad', 'a');
     await until(() => db.failed.length === 1, 'fail_task');
-    expect(db.failed[0]).toMatchObject({ step_slug: 'a', message: 'no' });
+    expect(db.failed[0]).toMatchObject({ step_slug: 'a', message: expect.stringMatching(/^Error: no\n    at /) });
   });
 
   it('handles SIGTERM and SIGINT while it runs: the first stops it, the second aborts its handlers', async () => {

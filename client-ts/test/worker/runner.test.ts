@@ -21,7 +21,7 @@ function setup(over: Partial<RunnerDeps<{ key: string }>> = {}) {
   const runner = new TaskRunner<{ key: string }>({
     context: { key: 'secret' },
     log,
-    fail: async (_task, message) => failed.push(message),
+    fail: async (_task, message) => (failed.push(message), 'queued'),
     complete: async (_task, output) => (completed.push(output), true),
     ended: () => ended++,
     ...over,
@@ -67,8 +67,47 @@ describe('TaskRunner', () => {
     const { runner, failed, completed } = setup();
     await runner.run(served(flow.steps), taskOf('sync'));
     await runner.run(served(flow.steps), taskOf('async'));
-    expect(failed).toEqual(['boom', 'not an Error']);
+    expect(failed).toEqual([expect.stringMatching(/^Error: boom\n    at .*runner\.test\.ts/), 'not an Error']);
     expect(completed).toEqual([]);
+  });
+
+  it('stores a thrown object as JSON, and an Error with its name, code and a cut stack', async () => {
+    const flow = new Flow({ slug: 'f' })
+      .step({ slug: 'obj' }, (): number => {
+        throw { code: 'E_RATE', retryAfter: 3 };
+      })
+      .step({ slug: 'coded' }, (): number => {
+        throw Object.assign(new TypeError('slow down'), { code: 'E_RATE' });
+      });
+    const { runner, failed } = setup();
+    await runner.run(served(flow.steps), taskOf('obj'));
+    await runner.run(served(flow.steps), taskOf('coded'));
+    expect(failed[0]).toBe('{"code":"E_RATE","retryAfter":3}');
+    expect(failed[1]!.split('\n')[0]).toBe('TypeError [E_RATE]: slow down');
+  });
+
+  it('logs a failed task at warn with what names it, and the run at error when fail_task failed it', async () => {
+    const flow = new Flow({ slug: 'f' }).step({ slug: 'a' }, (): number => {
+      throw new Error('boom');
+    });
+    const seen: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const statuses = ['queued', 'failed'];
+    const { runner } = setup({
+      log: (level, message, fields) => void (level !== 'debug' && seen.push([level, message, fields])),
+      fail: async () => statuses.shift(),
+    });
+    await runner.run(served(flow.steps), taskOf('a', { attempts_count: 1 }));
+    await runner.run(served(flow.steps), taskOf('a', { attempts_count: 2 }));
+    const names = { flow: 'f', step: 'a', run_id: 'r1', task_index: 0 };
+    expect(seen.map(([level, message, fields]) => [level, message, fields?.attempt])).toEqual([
+      ['warn', 'task failed', 1],
+      ['warn', 'task failed', 2],
+      ['error', 'run failed', 2],
+    ]);
+    for (const [, , fields] of seen) {
+      expect(fields).toMatchObject(names);
+      expect((fields?.error as Error).message).toBe('boom');
+    }
   });
 
   it('fails an output that is not JSON', async () => {
