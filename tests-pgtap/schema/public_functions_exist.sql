@@ -53,7 +53,8 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'cancel_run', 'pause_run', 'resume_run', 'check_invariants',
                                             'grant_worker', 'grant_client', 'grant_admin', 'revoke_all',
                                             'get_flow_shape', 'ensure_flow', 'set_flow_options',
-                                            'set_step_options', 'delete_flow_and_data', 'uninstall') $$,
+                                            'set_step_options', 'delete_flow_and_data', 'uninstall',
+                                            'start_ready_steps', 'maybe_complete_run', 'cascade_complete_taskless_steps') $$,
   'no other public function (internal ones start with _)');
 
 select * from finish();
