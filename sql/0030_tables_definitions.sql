@@ -37,7 +37,7 @@ create table pgflow.steps (
   run_unless       jsonb,
   when_unmet       text        not null default 'skip',
   primary key (flow_slug, step_slug),
-  constraint steps_step_index_key unique (flow_slug, step_index),
+  constraint steps_flow_slug_step_index_key unique (flow_slug, step_index),
   constraint slug_is_valid check (pgflow.is_valid_slug(step_slug)),
   constraint step_type_is_valid check (step_type in ('single', 'map')),
   constraint step_index_is_nonnegative check (step_index >= 0),

@@ -66,6 +66,8 @@ create table pgflow.step_states (
   constraint remaining_tasks_is_nonnegative check (remaining_tasks >= 0),
   constraint remaining_deps_is_nonnegative check (remaining_deps >= 0),
   constraint initial_tasks_is_nonnegative check (initial_tasks >= 0),
+  -- a started step knows how many tasks it has (upstream 0.8.1's name)
+  constraint initial_tasks_known_when_started check (status <> 'started' or initial_tasks is not null),
   constraint status_matches_timestamps check (
     case status
       when 'created'   then started_at is null and completed_at is null and failed_at is null

@@ -101,8 +101,9 @@ begin
   if add_step.step_type = 'map' and cardinality(v_deps) > 1 then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('map step "%s" has %s dependencies; a map step has at most one',
-                       add_step.step_slug, cardinality(v_deps)),
+      -- upstream pgflow 0.8.1's words, which name the dependencies
+      message = format('Map step "%s" can have at most one dependency, but %s were provided: %s',
+                       add_step.step_slug, cardinality(v_deps), left(array_to_string(v_deps, ', '), 1000)),
       hint    = 'A map step maps over the run input (no dependency) or over one step''s array output.';
   end if;
 

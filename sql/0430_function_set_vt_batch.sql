@@ -19,16 +19,20 @@ begin
   -- a flow's queue (pgmq's queue names ignore case, as its tables do)
   perform pgflow._authorize_worker(f.flow_slug)
      from pgflow.flows as f where lower(f.flow_slug) = lower(set_vt_batch.queue_name);
-  if set_vt_batch.queue_name is null or set_vt_batch.msg_ids is null or set_vt_batch.vt_offsets is null then
+  if set_vt_batch.queue_name is null then
     raise exception using
       errcode = 'null_value_not_allowed',
-      message = 'queue_name, msg_ids and vt_offsets must not be null',
-      hint    = 'Pass a flow''s queue and two arrays of the same length.';
+      message = 'queue_name must not be null',
+      hint    = 'Pass a pgmq queue (a flow''s is named after the flow) and two arrays of the same length.';
+  end if;
+  -- No messages (NULL arrays count as none, as upstream has it): nothing to do.
+  if set_vt_batch.msg_ids is null or set_vt_batch.vt_offsets is null then
+    return;
   end if;
   if cardinality(set_vt_batch.msg_ids) <> cardinality(set_vt_batch.vt_offsets) then
     raise exception using
       errcode = 'array_subscript_error',
-      message = format('msg_ids has %s elements but vt_offsets has %s',
+      message = format('msg_ids length (%s) must equal vt_offsets length (%s)',
                        cardinality(set_vt_batch.msg_ids), cardinality(set_vt_batch.vt_offsets)),
       hint    = 'Give one offset (in seconds) per message id.';
   end if;
@@ -40,10 +44,11 @@ begin
   end if;
   if not exists (select from pgflow.flows as f where lower(f.flow_slug) = lower(set_vt_batch.queue_name)) then
     if to_regclass(format('pgmq.%I', 'q_' || lower(set_vt_batch.queue_name))) is null then
+      -- undefined_table, in the words pgmq's own functions (and upstream's) give
       raise exception using
-        errcode = 'undefined_object',
-        message = format('queue "%s" does not exist', left(set_vt_batch.queue_name, 200)),
-        hint    = 'Create it with pgmq.create(); a flow''s queue is named after the flow.';
+        errcode = 'undefined_table',
+        message = format('relation "pgmq.q_%s" does not exist', left(lower(set_vt_batch.queue_name), 200)),
+        hint    = 'Create the queue with pgmq.create(); a flow''s queue is named after the flow.';
     end if;
     if not pg_catalog.has_table_privilege(pgflow._caller(),
                                           format('pgmq.%I', 'q_' || lower(set_vt_batch.queue_name)), 'UPDATE') then

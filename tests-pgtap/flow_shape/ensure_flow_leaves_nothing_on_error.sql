@@ -10,7 +10,7 @@ select ok(not exists (select from pgflow.steps where flow_slug = 'fs_half'), 'no
 select ok(not exists (select from pgmq.meta where queue_name = 'fs_half'), 'no queue is left');
 
 select throws_ok($$ select pgflow.ensure_flow('fs_half', '{"steps": [{"slug": "m", "type": "map", "deps": ["x", "y"]}]}') $$,
-  '22023', 'map step "m" has 2 dependencies; a map step has at most one', 'a map step with two deps');
+  '22023', 'Map step "m" can have at most one dependency, but 2 were provided: x, y', 'a map step with two deps');
 select throws_ok($$ select pgflow.ensure_flow('fs_half', '{"steps": [{"slug": "a", "options": {"timeout": 0}}]}') $$,
   '22023', 'timeout must be at least 1, got 0', 'an option out of range');
 

@@ -75,9 +75,9 @@ select is((select count(*)::integer from hi_results), (select count(*)::integer 
 select is_empty($$ select fn, v from hi_results where sqlstate = 'ok' and (fn, v) <> ('set_vt_batch', 'HI_FLOW') $$,
   'no call succeeded');
 select is_empty($$ select fn, v, sqlstate from hi_results
-                    where sqlstate not in ('22023', '22004', '42704', '42710', '0A000', '22P02', '55000', '23514')
+                    where sqlstate not in ('22023', '22004', '42704', '42P01', '42710', '0A000', '22P02', '55000', '23514')
                       and (fn, v) <> ('set_vt_batch', 'HI_FLOW') $$,
-  'every call raised a clear error (bad value, unknown or duplicate object, missing feature): never a syntax error or a crash');
+  'every call raised a clear error (bad value, unknown or duplicate object or queue, missing feature): never a syntax error or a crash');
 select ok(to_regclass('pg_temp.hi_sentinel') is not null, 'nothing was executed: the sentinel table is still there');
 select results_eq($$ select * from hi_before $$,
   $$ select (select count(*) from pgflow.flows), (select count(*) from pgflow.steps), (select count(*) from pgflow.deps),

@@ -37,7 +37,7 @@ select is(pg_temp.error_of($$ select pgflow.set_step_options('lv_def', 'a', inhe
 select is(pg_temp.error_of($$ select pgflow.ensure_flow('lv_def2', jsonb_build_object('steps', '[]'::jsonb, (select v from big), 1)) $$), '22023 short', 'ensure_flow, a key of the shape');
 select is(pg_temp.error_of($$ select pgflow.ensure_flow('lv_def2', jsonb_build_object('steps', jsonb_build_array(jsonb_build_object('slug', 'a', 'type', (select v from big))))) $$), '22023 short', 'ensure_flow, a step type');
 select is(pg_temp.error_of($$ select pgflow.start_tasks((select v from big), '{}', gen_random_uuid()) $$), '42704 short', 'start_tasks, flow');
-select is(pg_temp.error_of($$ select pgflow.set_vt_batch((select v from big), '{1}', '{1}') $$), '42704 short', 'set_vt_batch, queue');
+select is(pg_temp.error_of($$ select pgflow.set_vt_batch((select v from big), '{1}', '{1}') $$), '42P01 short', 'set_vt_batch, queue');
 
 select * from finish();
 rollback;

@@ -3,9 +3,9 @@ select plan(6);
 
 -- A generic helper, as upstream's: any pgmq queue, for a role that may update
 -- its table; flows' queues as before, for their workers. An unknown queue is
--- 42704.
+-- 42P01, as pgmq's own functions answer.
 select throws_ok($$ select pgflow.set_vt_batch('vt_no_such_queue', array[1]::bigint[], array[10]) $$,
-  '42704', 'queue "vt_no_such_queue" does not exist', 'an unknown queue is refused');
+  '42P01', 'relation "pgmq.q_vt_no_such_queue" does not exist', 'an unknown queue is refused, as pgmq refuses it');
 select pgmq.create('vt_plain_queue');
 select pgmq.send('vt_plain_queue', '{}') as m1 \gset
 select is((select count(*)::integer from pgflow.set_vt_batch('vt_plain_queue', array[:m1]::bigint[], array[60])), 1,
