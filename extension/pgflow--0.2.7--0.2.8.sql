@@ -1,97 +1,669 @@
 \echo Use "ALTER EXTENSION pgflow UPDATE TO '0.2.8'" to load this file. \quit
--- Changes between pgflow 0.2.7 and 0.2.8.
--- One failure path: _fail_tasks fails any number of started tasks at once
--- (retry with backoff, or fail task, step and run), and fail_task,
--- start_tasks (leases that ran out on the last attempt, inputs that cannot be
--- built) and requeue_stalled_tasks all use it. start_tasks called the public
--- fail_task once per expired lease, locking the run again, checking the
--- caller again and reading the options again. Results are unchanged.
+-- Changes between pgflow 0.2.7 and 0.2.8 (CHANGELOG.md says what and why):
+--  - one failure path: _fail_tasks fails any number of started tasks at once,
+--    and fail_task, start_tasks and requeue_stalled_tasks all use it;
+--  - a drop-in for upstream 0.8.1's SQL callers: add_step is one function
+--    (deps_slugs defaults to '{}'; the overload without deps_slugs is
+--    dropped), start_tasks and set_vt_batch take NULL arrays as no messages,
+--    complete_task takes an SQL NULL output as JSON null, set_vt_batch serves
+--    any pgmq queue the caller may update, run:started carries the run input
+--    and step events carry started_at, start_ready_steps, maybe_complete_run
+--    and cascade_complete_taskless_steps exist for upstream's callers, and two
+--    constraints carry upstream's names.
+-- Functions whose signature stays are replaced (create or replace keeps owner
+-- and grants; their headers state security definer where it applies).
 
--- new in 0.2.8 (sql/0418_function__fail_tasks.sql)
--- _fail_tasks( run_ids, step_slugs, task_indexes, error_messages )
--- The one way started tasks fail, any number at once (task i is task
--- task_indexes[i] of step step_slugs[i] of run run_ids[i], failed with
--- error_messages[i]): a worker's report (fail_task), leases that ran out on
--- the last attempt and inputs that cannot be built (start_tasks). The caller
--- holds the locks of the runs and has checked who asks. While attempts
--- remain a task is queued again and its message delayed by
--- calculate_retry_delay(base_delay, attempts_count - 1); otherwise the task
--- fails, its message is archived, and its step and run fail (_fail_step).
--- Only started tasks of started or paused runs change (a retry of a paused
--- run is queued, and start_tasks holds it until resume_run); the others are
--- left alone. Returns the tasks it changed. As _complete_tasks is for
--- completions: one statement for the whole batch, one pgmq call per flow and
--- delay.
-create function pgflow._fail_tasks(run_ids uuid[], step_slugs text[], task_indexes integer[], error_messages text[])
-returns setof pgflow.step_tasks
+-- add_step: the overload without deps_slugs goes (a positional call with an
+-- untyped third argument could not tell the two apart); the other one gets
+-- deps_slugs default '{}' below.
+drop function pgflow.add_step(text, text, integer, integer, integer, integer, text, jsonb, jsonb, text);
+
+-- Constraints under upstream 0.8.1's names.
+alter table pgflow.steps rename constraint steps_step_index_key to steps_flow_slug_step_index_key;
+alter table pgflow.step_states
+  add constraint initial_tasks_known_when_started check (status <> 'started' or initial_tasks is not null);
+
+-- changed in 0.2.8 (sql/0140_function_add_step.sql)
+-- add_step( flow_slug, step_slug, deps_slugs = '{}', max_attempts, base_delay, timeout, start_delay,
+--           step_type, run_if, run_unless, when_unmet )
+-- One function, as upstream pgflow 0.8.1 has it (deps_slugs defaults to no
+-- dependencies), so that every call form upstream code uses resolves to it:
+-- positional, named or mixed, with NULLs and untyped literals. A second
+-- overload without deps_slugs (0.2.0 to 0.2.7) made a positional call such
+-- as add_step('f', 'm', '{}', null, null, null, null, 'map') ambiguous: an
+-- untyped third argument fits text[] and integer alike. The contract's
+-- no-dependency form add_step(flow, step) still works, and so does naming
+-- an option (add_step(flow, step, max_attempts => 5)); only an option passed
+-- by position without deps (add_step(flow, step, 5)) must be named now.
+-- Appends a step to a flow. Dependencies must exist already, so steps are
+-- always added in topological order and cycles cannot be built. Adding the same
+-- step again is a no-op; a different definition under an existing step slug,
+-- or a new step in a flow that already has runs, is an error.
+--
+-- Conditions: run_if and run_unless are JSON objects, containment patterns
+-- (@>) over the step's input {"run": <run input>, "<dep>": <dep output>, ...};
+-- their top-level keys name "run" or direct dependencies. The step runs when
+-- its input contains run_if (if set) and does not contain run_unless (if set);
+-- otherwise when_unmet decides: 'skip' (the step is skipped, its dependents run
+-- without its key), 'skip_cascade' (it and everything downstream is skipped)
+-- or 'fail' (the run fails). Patterns are data: no SQL is ever evaluated.
+create or replace function pgflow.add_step(
+  flow_slug    text,
+  step_slug    text,
+  deps_slugs   text[]  default '{}',
+  max_attempts integer default null,
+  base_delay   integer default null,
+  timeout      integer default null,
+  start_delay  integer default null,
+  step_type    text    default 'single',
+  run_if       jsonb   default null,
+  run_unless   jsonb   default null,
+  when_unmet   text    default 'skip'
+)
+returns pgflow.steps
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_deps     text[] := coalesce(add_step.deps_slugs, '{}');
+  v_step     pgflow.steps%rowtype;
+  v_bad      text;
+  v_old_deps text[];
+  v_diff     text[];
+  v_cond     record;
+begin
+  perform pgflow._assert_slug('flow', add_step.flow_slug);
+  perform pgflow._assert_slug('step', add_step.step_slug);
+
+  -- One add_step at a time per flow, and none while a run of it starts.
+  perform from pgflow.flows as f where f.flow_slug = add_step.flow_slug for update;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(add_step.flow_slug, 200)),
+      hint    = 'Create it first with pgflow.create_flow().';
+  end if;
+
+  if add_step.step_type is null or add_step.step_type not in ('single', 'map') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid step_type "%s" for step "%s"', coalesce(left(add_step.step_type, 200), 'NULL'), add_step.step_slug),
+      hint    = 'step_type is "single" (one task) or "map" (one task per array element).';
+  end if;
+  perform pgflow._assert_option('max_attempts', add_step.max_attempts, 0);
+  perform pgflow._assert_option('base_delay', add_step.base_delay, 0);
+  perform pgflow._assert_option('timeout', add_step.timeout, 1);
+  perform pgflow._assert_option('start_delay', add_step.start_delay, 0);
+
+  if add_step.when_unmet is null or add_step.when_unmet not in ('skip', 'skip_cascade', 'fail') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid when_unmet "%s" for step "%s"', coalesce(left(add_step.when_unmet, 200), 'NULL'), add_step.step_slug),
+      hint    = 'when_unmet is "skip" (skip the step), "skip_cascade" (skip it and everything after it) or "fail" (fail the run).';
+  end if;
+
+  if array_position(v_deps, null) is not null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = format('dependencies of step "%s" must not contain null', add_step.step_slug),
+      hint    = 'List the slugs of existing steps.';
+  end if;
+  select d into v_bad from unnest(v_deps) as d group by d having count(*) > 1 order by d limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('dependency "%s" is listed twice for step "%s"', left(v_bad, 200), add_step.step_slug),
+      hint    = 'List each dependency once.';
+  end if;
+  if add_step.step_slug = any(v_deps) then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('step "%s" cannot depend on itself', add_step.step_slug),
+      hint    = 'A flow is a directed acyclic graph: a step depends only on steps added before it.';
+  end if;
+  if add_step.step_type = 'map' and cardinality(v_deps) > 1 then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      -- upstream pgflow 0.8.1's words, which name the dependencies
+      message = format('Map step "%s" can have at most one dependency, but %s were provided: %s',
+                       add_step.step_slug, cardinality(v_deps), left(array_to_string(v_deps, ', '), 1000)),
+      hint    = 'A map step maps over the run input (no dependency) or over one step''s array output.';
+  end if;
+
+  -- A condition is a JSON object whose top-level keys are "run" or direct dependencies.
+  for v_cond in
+    select c.name, c.pattern
+      from (values (1, 'run_if', add_step.run_if), (2, 'run_unless', add_step.run_unless)) as c (n, name, pattern)
+     where c.pattern is not null
+     order by c.n
+  loop
+    if jsonb_typeof(v_cond.pattern) <> 'object' then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s of step "%s" must be a JSON object, got %s',
+                         v_cond.name, add_step.step_slug, jsonb_typeof(v_cond.pattern)),
+        hint    = 'A condition is a pattern the step''s input must contain, such as {"run": {"plan": "pro"}}.';
+    end if;
+    select k into v_bad
+      from jsonb_object_keys(v_cond.pattern) as k
+     where k <> 'run' and not k = any(v_deps)
+     order by k
+     limit 1;
+    if v_bad is not null then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s of step "%s" refers to "%s", which is neither "run" nor a dependency of the step',
+                         v_cond.name, add_step.step_slug, left(v_bad, 200)),
+        hint    = format('The keys of a condition name the step''s input: %s.',
+                         left(array_to_string(array['run'] || array(select d from unnest(v_deps) as d order by d), ', '), 1000));
+    end if;
+  end loop;
+
+  -- The same step again is a no-op; another definition under its slug is an error.
+  select * into v_step
+    from pgflow.steps as s
+   where s.flow_slug = add_step.flow_slug and s.step_slug = add_step.step_slug;
+  if found then
+    v_old_deps := array(select d.dep_slug from pgflow.deps as d
+                         where d.flow_slug = add_step.flow_slug and d.step_slug = add_step.step_slug
+                         order by d.dep_slug);
+    v_diff := array_remove(array[
+      case when v_step.step_type <> add_step.step_type
+        then format('step_type %s -> %s', v_step.step_type, add_step.step_type) end,
+      case when v_old_deps <> array(select d from unnest(v_deps) as d order by d)
+        then format('deps [%s] -> [%s]', left(array_to_string(v_old_deps, ', '), 1000),
+                    left(array_to_string(array(select d from unnest(v_deps) as d order by d), ', '), 1000)) end,
+      case when v_step.opt_max_attempts is distinct from add_step.max_attempts
+        then format('max_attempts %s -> %s', coalesce(v_step.opt_max_attempts::text, 'default'),
+                    coalesce(add_step.max_attempts::text, 'default')) end,
+      case when v_step.opt_base_delay is distinct from add_step.base_delay
+        then format('base_delay %s -> %s', coalesce(v_step.opt_base_delay::text, 'default'),
+                    coalesce(add_step.base_delay::text, 'default')) end,
+      case when v_step.opt_timeout is distinct from add_step.timeout
+        then format('timeout %s -> %s', coalesce(v_step.opt_timeout::text, 'default'),
+                    coalesce(add_step.timeout::text, 'default')) end,
+      case when v_step.opt_start_delay is distinct from add_step.start_delay
+        then format('start_delay %s -> %s', coalesce(v_step.opt_start_delay::text, 'default'),
+                    coalesce(add_step.start_delay::text, 'default')) end,
+      case when v_step.run_if is distinct from add_step.run_if
+        then format('run_if %s -> %s', coalesce(left(v_step.run_if::text, 200), 'none'), coalesce(left(add_step.run_if::text, 200), 'none')) end,
+      case when v_step.run_unless is distinct from add_step.run_unless
+        then format('run_unless %s -> %s', coalesce(left(v_step.run_unless::text, 200), 'none'),
+                    coalesce(left(add_step.run_unless::text, 200), 'none')) end,
+      case when v_step.when_unmet <> add_step.when_unmet
+        then format('when_unmet %s -> %s', v_step.when_unmet, add_step.when_unmet) end
+    ], null);
+    if cardinality(v_diff) > 0 then
+      raise exception using
+        errcode = 'duplicate_object',
+        message = format('step "%s" already exists in flow "%s" with another definition: %s',
+                         add_step.step_slug, add_step.flow_slug, array_to_string(v_diff, ', ')),
+        hint    = 'Flows are immutable: give the new definition a new flow slug.';
+    end if;
+    return v_step;
+  end if;
+
+  select d into v_bad
+    from unnest(v_deps) with ordinality as u(d, n)
+   where not exists (select from pgflow.steps as s
+                      where s.flow_slug = add_step.flow_slug and s.step_slug = u.d)
+   order by u.n
+   limit 1;
+  if v_bad is not null then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('step "%s" does not exist in flow "%s"', left(v_bad, 200), add_step.flow_slug),
+      hint    = 'Add dependencies before the steps that use them.';
+  end if;
+
+  if exists (select from pgflow.runs as r where r.flow_slug = add_step.flow_slug) then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('flow "%s" already has runs; step "%s" cannot be added', add_step.flow_slug, add_step.step_slug),
+      hint    = 'A flow''s shape is frozen once it has run: define the new shape under a new flow slug.';
+  end if;
+
+  insert into pgflow.steps (flow_slug, step_slug, step_type, step_index, deps_count,
+                            opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay,
+                            run_if, run_unless, when_unmet)
+  select add_step.flow_slug, add_step.step_slug, add_step.step_type,
+         coalesce(max(s.step_index) + 1, 0), cardinality(v_deps),
+         add_step.max_attempts, add_step.base_delay, add_step.timeout, add_step.start_delay,
+         add_step.run_if, add_step.run_unless, add_step.when_unmet
+    from pgflow.steps as s
+   where s.flow_slug = add_step.flow_slug
+  returning * into strict v_step;
+
+  insert into pgflow.deps (flow_slug, dep_slug, step_slug)
+  select add_step.flow_slug, d, add_step.step_slug from unnest(v_deps) as d;
+  perform pgflow._store_shape_hash(add_step.flow_slug);
+
+  return v_step;
+end;
+$$;
+
+comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) is
+  'appends a step that waits for deps_slugs; the same step again is a no-op';
+
+-- changed in 0.2.8 (sql/0200_function__emit_event.sql)
+-- _emit_event( flow_slug, run_id, event_type, payload )
+-- Sends one state-change event, in the caller's transaction, with pg_notify on
+-- the global channel pgflow_events and on the flow's own channel (the flow
+-- slug; at most 47 characters, so always a valid channel name). The message is
+--   {"payload": {...}, "event": "<event_type>", "topic": "<flow_slug>", "timestamp": <epoch>}
+-- and never carries outputs or inputs, so it stays far below NOTIFY's 8000-byte limit;
+-- error messages are cut to 1000 characters. Where the database owner turned
+-- Supabase Realtime on (pgflow.realtime = on) and realtime.send() is trusted
+-- (_realtime_send), it gets the event too, with the output or input, on topic
+-- pgflow:run:<run_id>, named run:<status> or step:<step_slug>:<status>.
+-- pg_notify costs: PostgreSQL serializes the commits of notifying
+-- transactions. So the setting pgflow.notify (per database, role or session)
+-- decides: auto (the default) notifies only the channels someone subscribed
+-- to (pgflow.subscribe), on notifies both channels always, off never.
+create or replace function pgflow._emit_event(flow_slug text, run_id uuid, event_type text, payload jsonb)
+returns void
 language plpgsql
 volatile
 set search_path = ''
 as $$
 declare
-  v_changed pgflow.step_tasks[];
-  v_group   record;
-  v_failed  record;
+  v_mode     text := lower(coalesce(nullif(current_setting('pgflow.notify', true), ''), 'auto'));
+  v_send     regprocedure := pgflow._realtime_send();
+  v_channels text[];
+  v_channel  text;
+  v_payload  jsonb;
+  v_message  text;
 begin
-  with k as (
-    select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
-                         _fail_tasks.error_messages) as k(r, s, i, e)
-  ), changed as (
-    update pgflow.step_tasks as t
-       set status        = case when t.attempts_count < o.max_attempts then 'queued' else 'failed' end,
-           started_at    = case when t.attempts_count < o.max_attempts then null else t.started_at end,
-           failed_at     = case when t.attempts_count < o.max_attempts then null else now() end,
-           error_message = k.e
-      from k
-      join pgflow.runs as r on r.run_id = k.r
-      join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
-      join pgflow.flows as f on f.flow_slug = r.flow_slug
-     cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as o
-     where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
-       and t.status = 'started'
-       and r.status in ('started', 'paused')
-    returning t.*
-  )
-  select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index) into v_changed from changed as c;
-  if v_changed is null then
+  case
+    when v_mode in ('on', 'true', '1') then
+      v_channels := array['pgflow_events', _emit_event.flow_slug];
+    when v_mode = 'auto' then
+      v_channels := array(select s.channel from pgflow.subscriptions as s
+                           where s.channel in ('pgflow_events', _emit_event.flow_slug)
+                             and s.expires_at > clock_timestamp()
+                           order by s.channel <> 'pgflow_events');
+    when v_mode in ('off', 'false', '0') then
+      v_channels := '{}';
+    else
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('invalid value for pgflow.notify: "%s"', left(v_mode, 100)),
+        hint    = 'pgflow.notify is auto (notify subscribed channels), on (always) or off (never).';
+  end case;
+  -- Nobody to tell: nothing to build (the common case on the hot path).
+  if cardinality(v_channels) = 0 and v_send is null then
     return;
   end if;
 
-  -- Retries: their messages come back after the backoff.
-  for v_group in
-    select c.flow_slug,
-           pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay), c.attempts_count - 1) as delay,
-           array_agg(c.message_id order by c.message_id) as msg_ids
-      from unnest(v_changed) as c
-      join pgflow.steps as s on s.flow_slug = c.flow_slug and s.step_slug = c.step_slug
-      join pgflow.flows as f on f.flow_slug = c.flow_slug
-     where c.status = 'queued'
-     group by 1, 2
-  loop
-    perform pgmq.set_vt(v_group.flow_slug, v_group.msg_ids, v_group.delay);
-  end loop;
+  v_payload := jsonb_strip_nulls(
+    jsonb_build_object('event_type', event_type, 'run_id', run_id, 'flow_slug', flow_slug)
+    || (payload - 'output' - 'input')
+    || case when payload ? 'error_message'
+            then jsonb_build_object('error_message', left(payload ->> 'error_message', 1000))
+            else '{}'::jsonb end);
 
-  -- Failures for good: their messages archived, their steps and runs failed.
-  for v_group in
-    select c.flow_slug, array_agg(c.message_id order by c.message_id) as msg_ids
-      from unnest(v_changed) as c
-     where c.status = 'failed'
-     group by c.flow_slug
-  loop
-    perform pgmq.archive(v_group.flow_slug, v_group.msg_ids);
-  end loop;
-  for v_failed in
-    select distinct on (c.run_id, c.step_slug) c.run_id, c.flow_slug, c.step_slug, c.error_message
-      from unnest(v_changed) as c
-     where c.status = 'failed'
-     order by c.run_id, c.step_slug, c.task_index
-  loop
-    perform pgflow._fail_step(v_failed.run_id, v_failed.flow_slug, v_failed.step_slug, v_failed.error_message);
-  end loop;
+  if cardinality(v_channels) > 0 then
+    v_message := jsonb_build_object(
+      'payload',   v_payload,
+      'event',     event_type,
+      'topic',     flow_slug,
+      'timestamp', extract(epoch from clock_timestamp())
+    )::text;
+    foreach v_channel in array v_channels loop
+      perform pg_notify(v_channel, v_message);
+    end loop;
+  end if;
 
-  return query select * from unnest(v_changed);
+  if v_send is not null then
+    execute format('select %s($1::jsonb, $2::text, $3::text, false)', v_send::regproc)
+      using v_payload || (payload - array(select k from jsonb_object_keys(payload) as k
+                                           where k not in ('output', 'input'))),
+            case when payload ? 'step_slug'
+                 then format('step:%s:%s', payload ->> 'step_slug', payload ->> 'status')
+                 else format('run:%s', payload ->> 'status') end,
+            format('pgflow:run:%s', run_id);
+  end if;
 end;
 $$;
+
+-- changed in 0.2.8 (sql/0215_function__fail_step.sql)
+-- _fail_step( run_id, flow_slug, step_slug, error_message )
+-- Fails a step for good, and its run with it: the step's status, error and
+-- step:failed event, then _fail_run. The one way a step fails, whether its
+-- last task failed (fail_task), its map got no array (_settle_completed_steps)
+-- or its condition was unmet with when_unmet 'fail' (_apply_conditions). The
+-- caller holds the run's lock.
+create or replace function pgflow._fail_step(run_id uuid, flow_slug text, step_slug text, error_message text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_started_at timestamptz;
+begin
+  update pgflow.step_states as ss
+     set status = 'failed', failed_at = now(), error_message = _fail_step.error_message
+   where ss.run_id = _fail_step.run_id and ss.step_slug = _fail_step.step_slug
+  returning ss.started_at into v_started_at;
+  perform pgflow._emit_event(_fail_step.flow_slug, _fail_step.run_id, 'step:failed',
+    jsonb_build_object('step_slug', _fail_step.step_slug, 'status', 'failed', 'started_at', v_started_at,
+                       'failed_at', now(), 'error_message', _fail_step.error_message));
+  perform pgflow._fail_run(_fail_step.run_id, _fail_step.flow_slug, _fail_step.error_message);
+end;
+$$;
+
+-- changed in 0.2.8 (sql/0230_function__settle_completed_steps.sql)
+-- _settle_completed_steps( run_ids, step_slugs, start_ready )
+-- Everything that follows from steps having just completed, for any number
+-- of runs at once: step run_ids[i]'s step step_slugs[i] completed. Their
+-- events, their runs' remaining_steps, their dependents' remaining_deps, and
+-- the task count of a dependent map (the length of the array it maps over).
+-- With start_ready (the caller knows no condition applies), a dependent that
+-- becomes ready with tasks to run, in a run that is not paused, is marked
+-- started in the same update (one row version less per step than leaving it
+-- to _queue_ready_steps); it comes back in ready, for _queue_ready_steps to
+-- queue its tasks. A dependent map whose dependency did
+-- not output an array fails, and with it its run: failed lists the runs that
+-- failed so (usually none). The caller holds the runs' locks.
+create or replace function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
+                                               out failed uuid[], out ready pgflow.step_states[])
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_any_map boolean;
+  v_bad     record;
+  v_error   text;
+begin
+  failed := '{}'::uuid[];
+
+  if pgflow._events_wanted() then
+    perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
+              jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
+                                 'completed_at', ss.completed_at, 'output', ss.output))
+       from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
+       join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+      order by u.n;
+  end if;
+
+  update pgflow.runs as r
+     set remaining_steps = r.remaining_steps - c.n
+    from (select u.r, count(*)::integer as n
+            from unnest(_settle_completed_steps.run_ids) as u(r)
+           group by u.r) as c
+   where r.run_id = c.r;
+
+  -- A map has exactly one dependency: the step whose output it maps over.
+  -- The step becomes ready when its last dependency completes (remaining_deps
+  -- reaches 0) and has tasks (initial_tasks > 0: 0 is a map over [], null a
+  -- map over no array, both settled by the caller or below).
+  with settled as (
+    update pgflow.step_states as ss
+       set remaining_deps  = ss.remaining_deps - c.n,
+           initial_tasks   = c.initial_tasks,
+           status          = case when c.start_now then 'started' else ss.status end,
+           started_at      = case when c.start_now then now() else ss.started_at end,
+           remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+      from (select g.*,
+                   _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                     and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+              from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                           count(*)::integer as n,
+                           bool_or(s.step_type = 'map') as is_map,
+                           case when bool_or(s.step_type = 'map')
+                                then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                       then jsonb_array_length(done.output) end),
+                                              dep.initial_tasks)
+                                else dep.initial_tasks end as initial_tasks
+                      from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                      join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+                      join pgflow.runs as r on r.run_id = u.r
+                      join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                      join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                      join pgflow.step_states as dep on dep.run_id = done.run_id and dep.step_slug = d.step_slug
+                     group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+           ) as c
+     where ss.run_id = c.run_id and ss.step_slug = c.step_slug
+    returning ss, c.start_now, c.is_map
+  )
+  select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+    into v_any_map, ready
+    from settled as st;
+
+  if not coalesce(v_any_map, false) then
+    return;
+  end if;
+
+  -- Ready but with no task count: a map whose dependency's output is no array.
+  for v_bad in
+    select distinct on (ss.run_id) ss.run_id, ss.flow_slug, ss.step_slug, d.dep_slug, jsonb_typeof(dep.output) as type
+      from pgflow.step_states as ss
+      join pgflow.deps as d on d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
+      join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+     where ss.run_id = any(_settle_completed_steps.run_ids)
+       and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks is null
+     order by ss.run_id, ss.step_slug
+  loop
+    v_error := format('map step "%s" needs an array, but step "%s" output %s',
+                      v_bad.step_slug, v_bad.dep_slug, coalesce(v_bad.type, 'nothing'));
+    perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
+    failed := failed || v_bad.run_id;
+  end loop;
+
+  -- A failed run queues nothing: its steps marked started above wait again.
+  if cardinality(failed) > 0 and ready is not null then
+    update pgflow.step_states as ss
+       set status = 'created', started_at = null, remaining_tasks = null
+      from unnest(ready) as u
+     where ss.run_id = u.run_id and ss.step_slug = u.step_slug and u.run_id = any(failed);
+    ready := array(select u from unnest(ready) as u where u.run_id <> all(failed)
+                    order by u.run_id, u.step_slug);
+  end if;
+end;
+$$;
+
+-- changed in 0.2.8 (sql/0295_function__start_runs.sql)
+-- _start_runs( flow_slug, inputs, run_ids )
+-- What start_flow and start_flows share: starts one run of the flow per
+-- input (inputs[i], with run id run_ids[i], a new one where that is null),
+-- all in one go: the runs, one step_state per step of each, their run:started
+-- events, and one cascade for all of them, which queues every root step with
+-- one send_batch. A root step with tasks is inserted started when the flow
+-- has no conditions (they are tested before anything starts): one row
+-- version less per run than starting it in the cascade. Returns the runs in
+-- the order of their inputs. One bad input and no run starts.
+create or replace function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[])
+returns setof pgflow.runs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_ids        uuid[];
+  v_step_count integer;
+  v_root_map   text;
+  v_bad        record;
+  v_inserted   integer;
+  v_conditions boolean;
+  v_started    pgflow.step_states[];
+begin
+  if _start_runs.flow_slug is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow slug must not be null',
+      hint    = 'Name the flow to start.';
+  end if;
+
+  -- Waits for an add_step in progress, so the runs see the flow's final steps.
+  perform from pgflow.flows as f where f.flow_slug = _start_runs.flow_slug for key share;
+  if not found then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(_start_runs.flow_slug, 200)),
+      hint    = 'Create it with pgflow.create_flow() and pgflow.add_step().';
+  end if;
+
+  select count(*)::integer, min(s.step_slug) filter (where s.step_type = 'map' and s.deps_count = 0),
+         bool_or(s.run_if is not null or s.run_unless is not null)
+    into v_step_count, v_root_map, v_conditions
+    from pgflow.steps as s
+   where s.flow_slug = _start_runs.flow_slug;
+  if v_step_count = 0 then
+    raise exception using
+      errcode = 'object_not_in_prerequisite_state',
+      message = format('flow "%s" has no steps', _start_runs.flow_slug),
+      hint    = 'Add steps with pgflow.add_step() before starting it.';
+  end if;
+  if v_root_map is not null then
+    select u.n, jsonb_typeof(u.input) as type into v_bad
+      from unnest(_start_runs.inputs) with ordinality as u(input, n)
+     where jsonb_typeof(u.input) <> 'array'
+     order by u.n
+     limit 1;
+    if found then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('input of flow "%s" must be an array: step "%s" maps over it, got %s',
+                         _start_runs.flow_slug, v_root_map, v_bad.type),
+        hint    = 'Start the run with a JSON array; each element becomes one task of the map step.';
+    end if;
+  end if;
+
+  v_ids := array(select coalesce(u.id, gen_random_uuid())
+                   from unnest(_start_runs.inputs, _start_runs.run_ids) with ordinality as u(input, id, n)
+                  order by u.n);
+
+  insert into pgflow.runs (run_id, flow_slug, input, remaining_steps)
+  select u.id, _start_runs.flow_slug, u.input, v_step_count
+    from unnest(v_ids, _start_runs.inputs) as u(id, input)
+  on conflict do nothing;
+  get diagnostics v_inserted = row_count;
+  if v_inserted < cardinality(v_ids) then
+    raise exception using
+      errcode = 'unique_violation',
+      -- only start_flow names a run id, one at a time
+      message = format('run "%s" already exists', v_ids[1]),
+      hint    = 'Each run needs its own run_id; leave it out to get a new one.';
+  end if;
+
+  with inserted as (
+    insert into pgflow.step_states (flow_slug, run_id, step_slug, remaining_deps, initial_tasks,
+                                    status, started_at, remaining_tasks)
+    select s.flow_slug, u.id, s.step_slug, s.deps_count, c.n,
+           case when t.start_now then 'started' else 'created' end,
+           case when t.start_now then now() end,
+           case when t.start_now then c.n end
+      from unnest(v_ids, _start_runs.inputs) as u(id, input)
+     cross join pgflow.steps as s
+     cross join lateral (select case when s.step_type = 'single' then 1
+                                     when s.deps_count = 0 then jsonb_array_length(u.input) end as n) as c
+     cross join lateral (select not v_conditions and s.deps_count = 0 and c.n > 0 as start_now) as t
+     where s.flow_slug = _start_runs.flow_slug
+    returning *
+  )
+  select array_agg(i::pgflow.step_states order by i.run_id, i.step_slug) filter (where i.status = 'started')
+    into v_started
+    from inserted as i;
+
+  if pgflow._events_wanted() then
+    perform pgflow._emit_event(_start_runs.flow_slug, u.id, 'run:started',
+              jsonb_build_object('status', 'started', 'started_at', now(), 'remaining_steps', v_step_count,
+                                 'input', u.input))
+       from unnest(v_ids, _start_runs.inputs) with ordinality as u(id, input, n)
+      order by u.n;
+  end if;
+
+  perform pgflow._cascade(v_ids, array[_start_runs.flow_slug], null, null, v_started);
+
+  return query
+  select r.*
+    from unnest(v_ids) with ordinality as u(id, n)
+    join pgflow.runs as r on r.run_id = u.id
+   order by u.n;
+end;
+$$;
+
+-- new in 0.2.8 (sql/0380_function_start_ready_steps.sql)
+-- start_ready_steps( run_id )
+-- Queues the run's steps whose dependencies are met. The engine does this
+-- itself, in the transaction of the change that made them ready (start_flow,
+-- complete_task, resume_run): a call finds nothing left to do and changes
+-- nothing. Kept for code written against upstream pgflow 0.8.1, where it is a
+-- step of the cascade that its tests call by hand. Only the owner calls it.
+create function pgflow.start_ready_steps(run_id uuid)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run pgflow.runs%rowtype := pgflow._lock_run(start_ready_steps.run_id);
+begin
+  if v_run.status = 'started' then
+    perform pgflow._cascade(array[v_run.run_id], array[v_run.flow_slug], null, null);
+  end if;
+end;
+$$;
+
+comment on function pgflow.start_ready_steps(uuid) is
+  'for upstream 0.8.1 callers: queues the run''s ready steps (the engine already does, so it finds nothing to do)';
+
+-- new in 0.2.8 (sql/0381_function_maybe_complete_run.sql)
+-- maybe_complete_run( run_id )
+-- Completes the run if no step is left. The engine does this itself when its
+-- last step completes: a call finds nothing left to do. Kept for code written
+-- against upstream pgflow 0.8.1. Only the owner calls it.
+create function pgflow.maybe_complete_run(run_id uuid)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run pgflow.runs%rowtype := pgflow._lock_run(maybe_complete_run.run_id);
+begin
+  perform pgflow._complete_runs_if_done(array[v_run.run_id]);
+end;
+$$;
+
+comment on function pgflow.maybe_complete_run(uuid) is
+  'for upstream 0.8.1 callers: completes the run if no step is left (the engine already does)';
+
+-- new in 0.2.8 (sql/0382_function_cascade_complete_taskless_steps.sql)
+-- cascade_complete_taskless_steps( run_id )
+-- Completes the run's ready steps that have no task (maps over empty
+-- arrays), and what they make ready in turn, and returns how many steps it
+-- completed. The engine does this itself in the transaction that made them
+-- ready, so a call finds nothing to do and returns 0; so does a call on a run
+-- that is not running. Kept for code written against upstream pgflow 0.8.1.
+-- Only the owner calls it.
+create function pgflow.cascade_complete_taskless_steps(run_id uuid)
+returns integer
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_run    pgflow.runs%rowtype := pgflow._lock_run(cascade_complete_taskless_steps.run_id);
+  v_before integer;
+begin
+  if v_run.status <> 'started' then
+    return 0;
+  end if;
+  select count(*)::integer into v_before
+    from pgflow.step_states as ss where ss.run_id = v_run.run_id and ss.status = 'completed';
+  perform pgflow._cascade(array[v_run.run_id], array[v_run.flow_slug], null, null);
+  return (select count(*)::integer from pgflow.step_states as ss
+           where ss.run_id = v_run.run_id and ss.status = 'completed') - v_before;
+end;
+$$;
+
+comment on function pgflow.cascade_complete_taskless_steps(uuid) is
+  'for upstream 0.8.1 callers: completes ready taskless steps and returns how many (the engine already does: 0)';
 
 -- changed in 0.2.8 (sql/0400_function_start_tasks.sql)
 -- start_tasks( flow_slug, msg_ids, worker_id )
@@ -176,10 +748,10 @@ declare
   v_bad_e   text[] := '{}'::text[];
 begin
   perform pgflow._authorize_worker(start_tasks.flow_slug);
-  if start_tasks.flow_slug is null or start_tasks.msg_ids is null or start_tasks.worker_id is null then
+  if start_tasks.flow_slug is null or start_tasks.worker_id is null then
     raise exception using
       errcode = 'null_value_not_allowed',
-      message = 'flow_slug, msg_ids and worker_id must not be null',
+      message = 'flow_slug and worker_id must not be null',
       hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
   end if;
   if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
@@ -193,6 +765,12 @@ begin
       errcode = 'undefined_object',
       message = format('worker "%s" is not registered', start_tasks.worker_id),
       hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+  -- No messages: nothing to start. NULL counts as none, as upstream has it:
+  -- array(select msg_id from pgmq.read(...)) is empty, but array_agg over an
+  -- empty read, which workers also write, is NULL.
+  if coalesce(cardinality(start_tasks.msg_ids), 0) = 0 then
+    return;
   end if;
 
   -- The messages' tasks, one index lookup per message. Asked for all
@@ -424,6 +1002,141 @@ $$;
 comment on function pgflow.start_tasks(text, bigint[], uuid) is
   'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
 
+-- changed in 0.2.8 (sql/0410_function_complete_task.sql)
+-- complete_task( run_id, step_slug, task_index, output )
+-- Records a started task's output and archives its message. The last task of
+-- a step completes the step (a map's output is the array of its tasks'
+-- outputs in task_index order) and cascades: dependents become ready and are
+-- queued, and the run completes when no step remains.
+--
+-- Only a started task of a running (or paused) run is completed. Otherwise
+-- (the task is queued, completed, failed or cancelled already, or the run
+-- has finished or was cancelled) nothing changes and no row is returned: a
+-- late or repeated call is harmless. So does a run that is not there
+-- (pruned since its task started) or that belongs to a flow the caller may
+-- not work on: the answer is the same for both, so that it tells a caller
+-- nothing about other flows' runs (_lock_worker_run). An unknown step or
+-- task of the caller's run is an error; a null argument is one too.
+create or replace function pgflow.complete_task(run_id uuid, step_slug text, task_index integer, output jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+set join_collapse_limit = 1
+as $$
+begin
+  if complete_task.run_id is null or complete_task.step_slug is null or complete_task.task_index is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'run_id, step_slug and task_index must not be null',
+      hint    = 'Pass the run_id, step_slug and task_index that start_tasks returned for the task.';
+  end if;
+  if pgflow._lock_worker_run(complete_task.run_id) is null then
+    return;
+  end if;
+  -- An SQL NULL output is JSON null, as upstream takes it (a handler that
+  -- returns nothing).
+  return query select * from pgflow._complete_tasks(array[complete_task.run_id], array[complete_task.step_slug],
+                                                     array[complete_task.task_index],
+                                                     array[coalesce(complete_task.output, 'null'::jsonb)]);
+end;
+$$;
+
+comment on function pgflow.complete_task(uuid, text, integer, jsonb) is
+  'completes a started task with its output and cascades to dependent steps and the run';
+
+-- new in 0.2.8 (sql/0418_function__fail_tasks.sql)
+-- _fail_tasks( run_ids, step_slugs, task_indexes, error_messages )
+-- The one way started tasks fail, any number at once (task i is task
+-- task_indexes[i] of step step_slugs[i] of run run_ids[i], failed with
+-- error_messages[i]): a worker's report (fail_task), leases that ran out on
+-- the last attempt and inputs that cannot be built (start_tasks). The caller
+-- holds the locks of the runs and has checked who asks. While attempts
+-- remain a task is queued again and its message delayed by
+-- calculate_retry_delay(base_delay, attempts_count - 1); otherwise the task
+-- fails, its message is archived, and its step and run fail (_fail_step).
+-- Only started tasks of started or paused runs change (a retry of a paused
+-- run is queued, and start_tasks holds it until resume_run); the others are
+-- left alone. Returns the tasks it changed. As _complete_tasks is for
+-- completions: one statement for the whole batch, one pgmq call per flow and
+-- delay.
+create function pgflow._fail_tasks(run_ids uuid[], step_slugs text[], task_indexes integer[], error_messages text[])
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_changed pgflow.step_tasks[];
+  v_group   record;
+  v_failed  record;
+begin
+  with k as (
+    select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
+                         _fail_tasks.error_messages) as k(r, s, i, e)
+  ), changed as (
+    update pgflow.step_tasks as t
+       set status        = case when t.attempts_count < o.max_attempts then 'queued' else 'failed' end,
+           started_at    = case when t.attempts_count < o.max_attempts then null else t.started_at end,
+           failed_at     = case when t.attempts_count < o.max_attempts then null else now() end,
+           error_message = k.e
+      from k
+      join pgflow.runs as r on r.run_id = k.r
+      join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
+      join pgflow.flows as f on f.flow_slug = r.flow_slug
+     cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as o
+     where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+       and t.status = 'started'
+       and r.status in ('started', 'paused')
+    returning t.*
+  )
+  select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index) into v_changed from changed as c;
+  if v_changed is null then
+    return;
+  end if;
+
+  -- Retries: their messages come back after the backoff.
+  for v_group in
+    select c.flow_slug,
+           pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay), c.attempts_count - 1) as delay,
+           array_agg(c.message_id order by c.message_id) as msg_ids
+      from unnest(v_changed) as c
+      join pgflow.steps as s on s.flow_slug = c.flow_slug and s.step_slug = c.step_slug
+      join pgflow.flows as f on f.flow_slug = c.flow_slug
+     where c.status = 'queued'
+     group by 1, 2
+  loop
+    perform pgmq.set_vt(v_group.flow_slug, v_group.msg_ids, v_group.delay);
+  end loop;
+
+  -- Failures for good: their messages archived, their steps and runs failed.
+  for v_group in
+    select c.flow_slug, array_agg(c.message_id order by c.message_id) as msg_ids
+      from unnest(v_changed) as c
+     where c.status = 'failed'
+     group by c.flow_slug
+  loop
+    perform pgmq.archive(v_group.flow_slug, v_group.msg_ids);
+  end loop;
+  for v_failed in
+    select distinct on (c.run_id, c.step_slug) c.run_id, c.flow_slug, c.step_slug, c.error_message
+      from unnest(v_changed) as c
+     where c.status = 'failed'
+     order by c.run_id, c.step_slug, c.task_index
+  loop
+    perform pgflow._fail_step(v_failed.run_id, v_failed.flow_slug, v_failed.step_slug, v_failed.error_message);
+  end loop;
+
+  return query select * from unnest(v_changed);
+end;
+$$;
+
 -- changed in 0.2.8 (sql/0420_function_fail_task.sql)
 -- fail_task( run_id, step_slug, task_index, error_message )
 -- Records a started task's failure. While attempts remain (attempts_count <
@@ -474,6 +1187,81 @@ $$;
 
 comment on function pgflow.fail_task(uuid, text, integer, text) is
   'fails a started task: queued again with exponential backoff while attempts remain, else fails step and run';
+
+-- changed in 0.2.8 (sql/0430_function_set_vt_batch.sql)
+-- set_vt_batch( queue_name, msg_ids, vt_offsets )
+-- Sets the visibility timeout of many messages of a pgmq queue at once:
+-- message msg_ids[i] becomes visible vt_offsets[i] seconds from now. A
+-- generic helper, as upstream's: a flow's queue for a role that may work the
+-- flow (_authorize_worker), any other pgmq queue for a role that may update
+-- its table (pgmq's own rights on it). Worker roles stay confined to their
+-- flows' queues: grant_worker grants no other queue.
+create or replace function pgflow.set_vt_batch(queue_name text, msg_ids bigint[], vt_offsets integer[])
+returns setof pgmq.message_record
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+-- @plpgsql_check_options: performance_warnings = false
+-- (the update it runs is dynamic, so the check cannot see that it writes)
+begin
+  -- a flow's queue (pgmq's queue names ignore case, as its tables do)
+  perform pgflow._authorize_worker(f.flow_slug)
+     from pgflow.flows as f where lower(f.flow_slug) = lower(set_vt_batch.queue_name);
+  if set_vt_batch.queue_name is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'queue_name must not be null',
+      hint    = 'Pass a pgmq queue (a flow''s is named after the flow) and two arrays of the same length.';
+  end if;
+  -- No messages (NULL arrays count as none, as upstream has it): nothing to do.
+  if set_vt_batch.msg_ids is null or set_vt_batch.vt_offsets is null then
+    return;
+  end if;
+  if cardinality(set_vt_batch.msg_ids) <> cardinality(set_vt_batch.vt_offsets) then
+    raise exception using
+      errcode = 'array_subscript_error',
+      message = format('msg_ids length (%s) must equal vt_offsets length (%s)',
+                       cardinality(set_vt_batch.msg_ids), cardinality(set_vt_batch.vt_offsets)),
+      hint    = 'Give one offset (in seconds) per message id.';
+  end if;
+  if array_position(set_vt_batch.vt_offsets, null) is not null or array_position(set_vt_batch.msg_ids, null) is not null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'msg_ids and vt_offsets must not contain null',
+      hint    = 'Give one offset (in seconds) per message id.';
+  end if;
+  if not exists (select from pgflow.flows as f where lower(f.flow_slug) = lower(set_vt_batch.queue_name)) then
+    if to_regclass(format('pgmq.%I', 'q_' || lower(set_vt_batch.queue_name))) is null then
+      -- undefined_table, in the words pgmq's own functions (and upstream's) give
+      raise exception using
+        errcode = 'undefined_table',
+        message = format('relation "pgmq.q_%s" does not exist', left(lower(set_vt_batch.queue_name), 200)),
+        hint    = 'Create the queue with pgmq.create(); a flow''s queue is named after the flow.';
+    end if;
+    if not pg_catalog.has_table_privilege(pgflow._caller(),
+                                          format('pgmq.%I', 'q_' || lower(set_vt_batch.queue_name)), 'UPDATE') then
+      raise exception using
+        errcode = 'insufficient_privilege',
+        message = format('role "%s" may not update queue "%s"', pgflow._caller(), left(set_vt_batch.queue_name, 200)),
+        hint    = 'Grant update on the queue''s table pgmq.q_<queue> to the role.';
+    end if;
+  end if;
+
+  return query execute format(
+    'update pgmq.%I as q
+        set vt = clock_timestamp() + make_interval(secs => v.vt_offset)
+       from unnest($1, $2) as v(msg_id, vt_offset)
+      where q.msg_id = v.msg_id
+     returning q.msg_id, q.read_ct, q.enqueued_at, q.last_read_at, q.vt, q.message, q.headers',
+    'q_' || lower(set_vt_batch.queue_name))
+  using set_vt_batch.msg_ids, set_vt_batch.vt_offsets;
+end;
+$$;
+
+comment on function pgflow.set_vt_batch(text, bigint[], integer[]) is
+  'sets the visibility timeout of many messages of a pgmq queue, one offset in seconds per message';
 
 -- changed in 0.2.8 (sql/0630_function_requeue_stalled_tasks.sql)
 -- requeue_stalled_tasks()
