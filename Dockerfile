@@ -1,5 +1,7 @@
 # PostgreSQL 17 with pgmq, pg_cron, pgTAP and pgflow installed, and pgflow
-# created in the default database on first start.
+# created in the default database on first start. 17 is one of the versions
+# make test runs the pgTAP suite and the upgrade test on (scripts/servers.sh);
+# tests-docker/dockerfile-lint.sh checks that it stays one.
 #   docker build -t pgflow .
 #   docker run -d -p 5432:5432 -e POSTGRES_PASSWORD=postgres pgflow
 FROM postgres:17-bookworm

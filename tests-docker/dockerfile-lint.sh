@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # No Docker engine runs here, so the Dockerfile is checked by reading it, as
 # TAP-like lines: what it copies exists, covers everything `make install`
-# reads, and its packages, preload, init script and healthcheck are in place.
+# reads, its PostgreSQL is one that make test runs, and its packages, preload,
+# init script and healthcheck are in place.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 F=Dockerfile
@@ -10,6 +11,8 @@ check() { n=$((n + 1)); if eval "$2" >/dev/null 2>&1; then echo "ok $n - $1"; el
 
 major=$(sed -n 's/^FROM postgres:\([0-9]*\).*/\1/p' "$F")
 check "FROM names an official postgres major version ($major)" '[ -n "$major" ]'
+tested=$(scripts/servers.sh versions)
+check "PostgreSQL $major is one that make test runs ($tested)" 'echo " $tested " | grep -q " $major "'
 check "pgmq, pg_cron and pgTAP packages are for PostgreSQL $major" \
   "grep -q 'postgresql-$major-pgmq' $F && grep -q 'postgresql-$major-cron' $F && grep -q 'postgresql-$major-pgtap' $F"
 check "PGXS needs make and the server headers for PostgreSQL $major" \

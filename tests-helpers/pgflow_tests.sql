@@ -1,4 +1,5 @@
--- Helpers for the pgTAP suite, loaded into the test database by scripts/test.sh
+-- Helpers for the pgTAP suite, loaded into each test database by
+-- tests-helpers/pgtap.sh prepare, and by the load and fault tests
 -- (never part of the extension). They play the worker's part in SQL and check
 -- the engine's invariants.
 create schema if not exists pgflow_tests;

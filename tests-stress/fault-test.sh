@@ -4,7 +4,7 @@
 # fresh workers go on. Every run must complete, every task exactly once (each accepted
 # completion is recorded in the same transaction as complete_task), none stuck.
 # Runs on a cluster of its own (port 54339, data beside the main one's), so it never
-# disturbs the main one.   scripts/fault-test.sh [RUNS]
+# disturbs the main one.   tests-stress/fault-test.sh [RUNS]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-100}
@@ -20,7 +20,7 @@ q() { psql -X -At -d "$DB" -c "$1"; }
 scripts/db.sh start >/dev/null || exit 1
 psql -X -q -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "create extension pgflow cascade" >/dev/null 2>&1
-psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f scripts/test-helpers.sql >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f tests-helpers/pgflow_tests.sql >/dev/null
 # timeout 1: a task whose worker died comes back after 3 s
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<'SQL'
 select pgflow.create_flow('faults', 5, 0, 1);
@@ -92,7 +92,7 @@ wait_ts_done_over() { # n: until the worker completed more than n tasks (at most
 }
 third=$((TS_RUNS / 3))
 start_ts_runs 1 $third
-(cd client-ts && PGDATABASE=$DB exec node --import pgflow/register examples/worker.ts) >"$LOGS/ts-worker.log" 2>&1 &
+(cd client-ts && PGDATABASE=$DB exec node --import pgflow-ts/register examples/worker.ts) >"$LOGS/ts-worker.log" 2>&1 &
 ts_worker=$!
 wait_ts_done_over 0
 start_ts_runs $((third + 1)) $((2 * third))

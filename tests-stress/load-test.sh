@@ -4,7 +4,7 @@
 # by WORKERS concurrent SQL workers (pgflow_tests.work, one commit per call).
 # Then every invariant must hold: no deadlock, no error, each task completed
 # exactly once, counters zero, statuses consistent. Prints what it checked as
-# figures and TAP-like lines.   scripts/load-test.sh [RUNS] [WORKERS]
+# figures and TAP-like lines.   tests-stress/load-test.sh [RUNS] [WORKERS]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-${PGFLOW_PORT:-54329}} PGUSER=${PGUSER:-postgres}
@@ -17,7 +17,7 @@ LOGS=$(mktemp -d)
 
 psql -X -q -d postgres -c "create database $DB" >/dev/null
 psql_q -c "create extension pgflow cascade" >/dev/null 2>&1
-psql_q -f scripts/test-helpers.sql >/dev/null
+psql_q -f tests-helpers/pgflow_tests.sql >/dev/null
 
 psql_q <<'SQL' >/dev/null
 select pgflow.create_flow('load_wide', 3, 0, 60);
