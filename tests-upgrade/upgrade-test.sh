@@ -23,8 +23,10 @@ check() { # description, command...
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 dbs=()
 snap=$(mktemp -d)
+roles=(pgflow_up_client_$$ pgflow_up_worker_$$ pgflow_up_admin_$$)
 cleanup() {
   for d in "${dbs[@]}"; do psql_q -d postgres -c "drop database if exists $d with (force)" >/dev/null 2>&1; done
+  for r in "${roles[@]}"; do psql_q -d postgres -c "drop role if exists $r" >/dev/null 2>&1; done
   rm -rf "$snap"
 }
 trap cleanup EXIT
@@ -79,4 +81,21 @@ for v in $releases; do
   check "the pgTAP suite passes on the database upgraded from $v" pgtap "$db"
   sed 's/^/#   /' $snap/pgtap
 done
+# 0.2.7 records what the grant helpers gave (pgflow.grants): the upgrade
+# records what 0.2.6's helpers had given, so that those roles keep what they
+# had (in a database of its own: the catalog comparison above has no roles).
+if [ -f extension/pgflow--0.2.6.sql ]; then
+  db=pgflow_up_grants_$$
+  new_db "$db"
+  check "a client, a worker and an admin made by 0.2.6's helpers" psql_q -d "$db" \
+    -c "create extension pgflow version '0.2.6' cascade" -f tests-upgrade/seed_inflight_run.sql \
+    -c "create role ${roles[0]}; create role ${roles[1]}; create role ${roles[2]}" \
+    -c "select pgflow.grant_client('${roles[0]}'), pgflow.grant_worker('${roles[1]}', array['upgrade_seed']),
+               pgflow.grant_admin('${roles[2]}')"
+  psql_q -d "$db" -c "alter extension pgflow update" >/dev/null 2>&1
+  check "after the upgrade, 0.2.6's grants are recorded and its client still reads every run" \
+    bash -c "[ \"\$(psql -X -At -d $db -c \"select string_agg(g.kind || ':' || coalesce(g.flow_slug, '*'), ',' order by g.kind)
+                                         from pgflow.grants as g\")\" = 'admin:*,client:*,worker:upgrade_seed' ] &&
+             [ \"\$(psql -X -q -At -d $db -c \"set role ${roles[0]}\" -c \"select count(*) from pgflow.runs\")\" = 1 ]"
+fi
 echo "# $n checks"
