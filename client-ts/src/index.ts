@@ -15,6 +15,8 @@ export type {
 } from './dsl/types.js';
 export type { FlowInput, FlowOutput, StepInput, StepOutput } from './dsl/flow.js';
 export { FlowDefinitionError } from './dsl/validate.js';
+export { FlowInputError } from './dsl/schema.js';
+export type { StandardSchemaV1 } from './dsl/schema.js';
 export { compileFlow, quoteLiteral } from './compile/compile.js';
 export {
   cancelRun,
@@ -30,6 +32,8 @@ export {
   watchRun,
 } from './client/client.js';
 export type { RunHandle } from './client/client.js';
+export { FlowShapeError } from './client/shape.js';
+export type { OptionDifference, RegisterOptions, RegisterResult } from './client/register.js';
 export type { FlowEvent, FlowEventName, RunRow, RunWithStates, StepStateRow } from './client/types.js';
 export type { PinoLikeLogger, Worker, WorkerLogger, WorkerOptions } from './worker/worker.js';
 

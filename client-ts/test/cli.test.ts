@@ -175,21 +175,22 @@ describe('pgflow-ts errors', () => {
   });
 
   it.each([
-    [[], /^$/],
-    [['deploy', 'x.ts'], /^pgflow-ts: unknown command "deploy"\nrun 'pgflow-ts --help' for usage\n$/],
-    [['compile'], /^pgflow-ts: compile needs a flow file\n/],
-    [['compile', 'nope.ts'], /^pgflow-ts: cannot find flow file nope\.ts\n/],
-    [['inspect', 'test/fixtures/no-flows.ts'], /^pgflow-ts: test\/fixtures\/no-flows\.ts exports no Flow \(exports: answer\)\n/],
+    [[], 2, /^$/],
+    [['deploy', 'x.ts'], 2, /^pgflow-ts: unknown command "deploy"\nrun 'pgflow-ts --help' for usage\n$/],
+    [['compile'], 2, /^pgflow-ts: compile needs a flow file\n/],
+    [['compile', 'nope.ts'], 2, /^pgflow-ts: cannot find flow file nope\.ts\n/],
+    [['inspect', 'test/fixtures/no-flows.ts'], 2, /^pgflow-ts: test\/fixtures\/no-flows\.ts exports no Flow \(exports: answer\)\n/],
     [
       ['inspect', 'test/fixtures/flows.ts', '--export', 'notAFlow'],
+      2,
       /^pgflow-ts: test\/fixtures\/flows\.ts has no Flow export named "notAFlow" \(Flow exports: default, nums, orders\)\n/,
     ],
-    [['compile', 'test/fixtures/invalid-flow.ts'], /^pgflow-ts: step "load" depends on unknown step "extract"\n$/],
-    [['compile', 'x.ts', '--bogus'], /^pgflow-ts: Unknown option '--bogus'/],
-    [['inspect', 'x.ts', '--out', 'dir'], /^pgflow-ts: --out applies to compile only\n/],
-  ])('exits 1 for %j', (args, stderr) => {
+    [['compile', 'test/fixtures/invalid-flow.ts'], 1, /^pgflow-ts: step "load" depends on unknown step "extract"\n$/],
+    [['compile', 'x.ts', '--bogus'], 2, /^pgflow-ts: Unknown option '--bogus'/],
+    [['inspect', 'x.ts', '--out', 'dir'], 2, /^pgflow-ts: --out applies to compile only\n/],
+  ])('exits with the code for %j: 2 wrong use, 1 failure', (args, code, stderr) => {
     const r = pgflow(args);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(code);
     expect(r.stderr).toMatch(stderr);
   });
 

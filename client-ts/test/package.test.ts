@@ -42,6 +42,9 @@ function consumer(driver: 'postgres' | 'postgres-next', compilerOptions: Record<
   mkdirSync(pkg, { recursive: true });
   for (const f of ['dist', 'src', 'package.json']) cpSync(join(root, f), join(pkg, f), { recursive: true });
   symlinkSync(join(root, 'node_modules', driver), join(dir, 'node_modules/postgres'));
+  // the package's own dependencies, as npm would install them beside it
+  mkdirSync(join(dir, 'node_modules/@standard-schema'));
+  symlinkSync(join(root, 'node_modules/@standard-schema/spec'), join(dir, 'node_modules/@standard-schema/spec'));
   mkdirSync(join(dir, 'node_modules/@types'));
   symlinkSync(join(root, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
   writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');

@@ -1,4 +1,5 @@
 import type { FlowOptions, StepDefinition, StepOptions } from '../dsl/types.js';
+import { pad } from './format.js';
 
 type InspectableFlow = {
   readonly slug: string;
@@ -22,11 +23,6 @@ function formatCondition(step: InspectableFlow['steps'][number]): string {
     `whenUnmet=${c.whenUnmet ?? 'skip'}`,
   ];
   return parts.join(' ');
-}
-
-function pad(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
 /**

@@ -6,11 +6,16 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compileFlow } from '../compile/compile.js';
 import { isFlow, type AnyFlow } from '../dsl/flow.js';
+import { changeRun, startRun } from './control.js';
+import { withDatabase } from './db.js';
+import { CliError, databaseErrorLine, EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
 import { renderManifest } from './inspect.js';
+import { listRuns, RUN_STATUSES, showRun } from './runs.js';
+import { listSchedules } from './schedules.js';
 
 const HELP = `usage: pgflow-ts <command> [options]
 
-commands:
+flow files:
   compile <flow-file> [--out <dir>] [--export <name>]
       for each Flow the file exports, print the path of its migration in <dir>
       (default ./migrations): <UTC YYYYMMDDHHMMSS>_create_<flow_slug>.sql,
@@ -22,17 +27,37 @@ A flow file is a .ts or .js module; .ts files load without a build step
 (the "typescript" package must be installed). Without --export, every Flow it
 exports is used (the default export and named exports).
 
+runs (connect with PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, as postgres.js
+does; times in UTC):
+  runs [--flow <slug>] [--status <status>] [--limit <n>]
+      the newest runs first (default 20): id, flow, status, started, finished,
+      steps remaining; <status> is started, paused, completed, failed or cancelled
+  run <run-id>
+      a run's status, input and output (long JSON cut), and its steps: status,
+      tasks done, attempts, start time, duration, first line of the error
+  start <flow-slug> [--input <json>]
+      start a run (pgflow.start_flow, input {} by default) and print its id
+  cancel <run-id> [--reason <text>]
+  pause <run-id>
+  resume <run-id>
+      pgflow.cancel_run, pause_run or resume_run; print the run's new status
+  schedules
+      pgflow's pg_cron jobs (pgflow.schedules), with schedule and command
+
 options:
   -o, --out <dir>       where compile writes (default: ./migrations)
   -e, --export <name>   use only this export ("default" for the default export)
+  -f, --flow <slug>     runs: only this flow's
+  -s, --status <name>   runs: only runs in this status
+  -n, --limit <n>       runs: at most n (default 20)
+  -i, --input <json>    start: the run input (default {})
+  -r, --reason <text>   cancel: why, stored in runs.cancel_reason
   -h, --help            show this help
   -v, --version         print the version
-`;
 
-/** Wrong use: one line, and where the help is. */
-class UsageError extends Error {}
-/** An expected failure: one line, no stack. */
-class CliError extends Error {}
+exit status: 0 done; 1 failed (a database error prints its SQLSTATE, as in
+"error 55000: run ... cannot be cancelled"); 2 wrong use of the command line
+`;
 
 const TS_FILE = /\.[mc]?ts$/;
 const require = createRequire(import.meta.url);
@@ -129,6 +154,60 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+type OptionName = 'out' | 'export' | 'flow' | 'status' | 'limit' | 'input' | 'reason';
+
+interface Command {
+  /** What its one positional argument is called, if it takes one. */
+  readonly argument?: string;
+  readonly options: readonly OptionName[];
+}
+
+const COMMANDS: Record<string, Command> = {
+  compile: { argument: 'a flow file', options: ['out', 'export'] },
+  inspect: { argument: 'a flow file', options: ['export'] },
+  runs: { options: ['flow', 'status', 'limit'] },
+  run: { argument: 'a run id', options: [] },
+  start: { argument: 'a flow slug', options: ['input'] },
+  cancel: { argument: 'a run id', options: ['reason'] },
+  pause: { argument: 'a run id', options: [] },
+  resume: { argument: 'a run id', options: [] },
+  schedules: { options: [] },
+};
+
+const DEFAULT_LIMIT = 20;
+
+/** A run id as PostgreSQL reads a uuid (with or without dashes and braces). */
+function runId(text: string): string {
+  if (!/^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(text)) {
+    throw new UsageError(`"${text}" is not a run id (a UUID, as start and runs print it)`);
+  }
+  return text;
+}
+
+function limit(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_LIMIT;
+  if (!/^[1-9][0-9]{0,8}$/.test(text)) throw new UsageError(`--limit must be a positive whole number, not "${text}"`);
+  return Number(text);
+}
+
+function runStatus(text: string | undefined): string | undefined {
+  if (text !== undefined && !(RUN_STATUSES as readonly string[]).includes(text)) {
+    throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, not "${text}"`);
+  }
+  return text;
+}
+
+/** The --input text, checked to be JSON here so that a typo is a usage error. */
+function runInput(text: string | undefined): string {
+  if (text === undefined) return '{}';
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--input is not valid JSON: ${(err as Error).message}`);
+  }
+  return text;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -136,6 +215,11 @@ async function main(argv: string[]): Promise<void> {
     options: {
       out: { type: 'string', short: 'o' },
       export: { type: 'string', short: 'e' },
+      flow: { type: 'string', short: 'f' },
+      status: { type: 'string', short: 's' },
+      limit: { type: 'string', short: 'n' },
+      input: { type: 'string', short: 'i' },
+      reason: { type: 'string', short: 'r' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -144,17 +228,51 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(version() + '\n');
     return;
   }
-  const [command, file, ...rest] = positionals;
+  const [command, arg, ...rest] = positionals;
   if (values.help || command === 'help' || command === undefined) {
     process.stdout.write(HELP);
-    if (command === undefined && !values.help) process.exitCode = 1;
+    if (command === undefined && !values.help) process.exitCode = EXIT_USAGE;
     return;
   }
-  if (command !== 'compile' && command !== 'inspect') throw new UsageError(`unknown command "${command}"`);
-  if (file === undefined) throw new UsageError(`${command} needs a flow file`);
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  if (command === 'inspect' && values.out !== undefined) throw new UsageError('--out applies to compile only');
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (spec === undefined) throw new UsageError(`unknown command "${command}"`);
+  for (const name of Object.keys(values) as OptionName[]) {
+    if (spec.options.includes(name)) continue;
+    const users = Object.keys(COMMANDS).filter((c) => COMMANDS[c]!.options.includes(name));
+    throw new UsageError(`--${name} applies to ${users.join(' and ')} only`);
+  }
+  if (spec.argument !== undefined && arg === undefined) throw new UsageError(`${command} needs ${spec.argument}`);
+  const extra = spec.argument === undefined ? arg : rest[0];
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
 
+  if (command === 'compile' || command === 'inspect') return flowFileCommand(command, arg!, values);
+  // Arguments are checked before connecting, so that wrong use fails fast.
+  const print = (text: string) => void process.stdout.write(text);
+  switch (command) {
+    case 'runs': {
+      const filter = { flow: values.flow, status: runStatus(values.status), limit: limit(values.limit) };
+      return withDatabase(async (sql) => print(await listRuns(sql, filter)));
+    }
+    case 'run': {
+      const id = runId(arg!);
+      return withDatabase(async (sql) => print(await showRun(sql, id)));
+    }
+    case 'start': {
+      const input = runInput(values.input);
+      return withDatabase(async (sql) => print(`${await startRun(sql, arg!, input)}\n`));
+    }
+    case 'cancel':
+    case 'pause':
+    case 'resume': {
+      const id = runId(arg!);
+      return withDatabase(async (sql) => print(`run ${id}: ${await changeRun(sql, command, id, values.reason)}\n`));
+    }
+    case 'schedules':
+      return withDatabase(async (sql) => print(await listSchedules(sql)));
+  }
+}
+
+async function flowFileCommand(command: 'compile' | 'inspect', file: string, values: { out?: string; export?: string }): Promise<void> {
   const flows = await loadFlows(file, values.export);
   if (command === 'inspect') {
     process.stdout.write(flows.map(renderManifest).join('\n'));
@@ -169,9 +287,11 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((err: unknown) => {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: string; code?: string };
   const usage = err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
+  const database = databaseErrorLine(err);
   // Expected failures get one line; anything else keeps its stack for debugging.
   const brief = usage || err instanceof CliError || e.name === 'FlowDefinitionError' || !(err instanceof Error);
-  const text = brief ? (err instanceof Error ? err.message : String(err)) : (err.stack ?? err.message);
+  const text =
+    database ?? (brief ? (err instanceof Error ? err.message : String(err)) : ((err as Error).stack ?? (err as Error).message));
   process.stderr.write(`pgflow-ts: ${text}\n${usage ? "run 'pgflow-ts --help' for usage\n" : ''}`);
-  process.exitCode = 1;
+  process.exitCode = usage ? EXIT_USAGE : EXIT_FAILURE;
 });

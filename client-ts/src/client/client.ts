@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
-import { compileFlow } from '../compile/compile.js';
 import type { AnyFlow, FlowInput, FlowOutput } from '../dsl/flow.js';
+import { FlowInputError, validateWithSchema } from '../dsl/schema.js';
 import { isConnectionLost } from '../pg-errors.js';
+import { checkFlowShapeOnce } from './shape.js';
 import type { FlowEvent, RunRow, RunWithStates, StepStateRow } from './types.js';
+
+export { registerFlow } from './register.js';
 
 /** How often wait() and events() read the run when no notification came. */
 const POLL_MS = 1000;
@@ -142,21 +145,23 @@ export async function resumeRun<Output = unknown>(sql: Sql, runId: string): Prom
 }
 
 /**
- * Registers a flow in the database: applies compileFlow(flow) (pgflow.ensure_flow),
- * all or nothing. Registering the same flow again is a no-op (options included:
- * change those with pgflow.set_step_options); another shape under the same slug
- * is an error listing every difference.
- *
- * @example
- * await registerFlow(sql, flow)
+ * The input to store: validated by the flow's inputSchema when it has one (the
+ * schema's output), as is otherwise. Rejects with FlowInputError.
  */
-export async function registerFlow(sql: Sql, flow: AnyFlow): Promise<void> {
-  await sql.unsafe(compileFlow(flow));
+async function checkedInput(flow: AnyFlow, input: unknown): Promise<unknown> {
+  if (flow.inputSchema === undefined) return input;
+  const result = await validateWithSchema(flow.inputSchema, input);
+  if (!result.ok) throw new FlowInputError(flow.slug, result.issues);
+  return result.value;
 }
 
 /**
  * Starts a run of a flow (pgflow.start_flow) and returns a handle on it. It
  * listens to the flow's events before the run starts, so events() sees them all.
+ * First, nothing started if either fails: the input is validated by the flow's
+ * inputSchema (FlowInputError; the schema's output is stored), and, once per
+ * flow on this client, the flow's shape is checked against the database
+ * (FlowShapeError when it is not registered or differs).
  *
  * @example
  * const handle = await startFlow(sql, flow, { url: 'https://example.com' })
@@ -168,10 +173,12 @@ export async function startFlow<F extends AnyFlow>(
   input: FlowInput<F>,
   options: { runId?: string } = {},
 ): Promise<RunHandle<F>> {
+  const value = await checkedInput(flow, input);
+  await checkFlowShapeOnce(sql, flow);
   const runId = options.runId ?? randomUUID();
   const watcher = await RunWatcher.open<F>(sql, flow.slug, runId);
   try {
-    await sql`select run_id from pgflow.start_flow(${flow.slug}, ${json(input)}::text::jsonb, ${runId}::uuid)`;
+    await sql`select run_id from pgflow.start_flow(${flow.slug}, ${json(value)}::text::jsonb, ${runId}::uuid)`;
   } catch (err) {
     await watcher.close();
     throw err;
@@ -184,13 +191,26 @@ export async function startFlow<F extends AnyFlow>(
  * (pgflow.start_flows): all of them or, if one input is bad, none. Returns the
  * run ids in the order of the inputs; watchRun() gives a handle on any of them.
  * For bulk starts (an import, a fan-out), much cheaper per run than startFlow.
+ * Each input is validated and the shape checked first, as by startFlow
+ * (FlowInputError names the first invalid input by its position).
  *
  * @example
  * const runIds = await startFlows(sql, flow, [{ url: 'https://a.example' }, { url: 'https://b.example' }])
  */
 export async function startFlows<F extends AnyFlow>(sql: Sql, flow: F, inputs: readonly FlowInput<F>[]): Promise<string[]> {
+  const values: unknown[] = [];
+  for (const [i, input] of inputs.entries()) {
+    try {
+      values.push(await checkedInput(flow, input));
+    } catch (err) {
+      if (!(err instanceof FlowInputError)) throw err;
+      const issues = err.issues.map((issue) => ({ ...issue, path: [i, ...(issue.path ?? [])] }));
+      throw new FlowInputError(flow.slug, issues);
+    }
+  }
+  await checkFlowShapeOnce(sql, flow);
   const rows = await sql<{ run_id: string }[]>`
-    select run_id from pgflow.start_flows(${flow.slug}, ${JSON.stringify(inputs)}::text::jsonb)`;
+    select run_id from pgflow.start_flows(${flow.slug}, ${JSON.stringify(values)}::text::jsonb)`;
   return rows.map((r) => r.run_id);
 }
 

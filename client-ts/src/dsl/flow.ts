@@ -19,6 +19,7 @@ import type {
   StepOptions,
   WhenUnmet,
 } from './types.js';
+import { isStandardSchema, type StandardSchemaV1 } from './schema.js';
 
 // The plain types live in types.ts; this module stays where callers import them from.
 export type {
@@ -177,6 +178,14 @@ type InputGuard<TInput> = [TInput] extends [JsonSafe<TInput>]
       'flow input must be JSON-serializable (no Date, Map, Set, functions, bigint, class instances; a property that may be undefined must be optional)': JsonSafe<TInput>;
     };
 
+// new Flow({ inputSchema }): the schema's output is the flow input, so the
+// input type can come from the schema; with new Flow<Input>() the schema must
+// produce that type.
+type InputSchemaConfig<TInput> = {
+  /** Validates the flow input (any Standard Schema v1 validator: zod 3.24+, valibot, arktype, ...). */
+  inputSchema?: StandardSchemaV1<any, TInput>;
+};
+
 type Handler<I, C, Out> = (input: I, context: StepContext<C>) => Out | Promise<Out>;
 
 type BranchConfig<Slug extends string, D extends string> = {
@@ -299,16 +308,29 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
   readonly options: Readonly<FlowOptions>;
   /** In definition order, which is a topological order. */
   readonly steps: readonly StepDefinition[];
+  /**
+   * The flow's input schema, if it has one (any Standard Schema validator):
+   * startFlow validates the input with it, the worker the input of runs
+   * started elsewhere. Not part of the shape.
+   */
+  readonly inputSchema: StandardSchemaV1 | undefined;
 
-  constructor(config: FlowConfig & InputGuard<TInput>) {
+  constructor(config: FlowConfig & InputSchemaConfig<TInput> & InputGuard<TInput>) {
     if (config === null || typeof config !== 'object') {
       throw new FlowDefinitionError(`new Flow() takes { slug, ...options }, got ${show(config)}`);
     }
     assertSlug('flow', config.slug);
     this.slug = config.slug;
     this.options = Object.freeze(
-      pickOptions(`flow "${config.slug}"`, config, FLOW_OPTION_NAMES, ['slug']),
+      pickOptions(`flow "${config.slug}"`, config, FLOW_OPTION_NAMES, ['slug', 'inputSchema']),
     );
+    const schema: unknown = (config as { inputSchema?: unknown }).inputSchema;
+    if (schema !== undefined && !isStandardSchema(schema)) {
+      throw new FlowDefinitionError(
+        `inputSchema of flow "${config.slug}" must implement Standard Schema v1 (a "~standard" property with version 1 and validate), as zod 3.24+, valibot and arktype schemas do; got ${show(schema)}`,
+      );
+    }
+    this.inputSchema = schema;
     this.steps = Object.freeze([]);
   }
 
@@ -569,7 +591,11 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
 
   private _copy(steps: readonly StepDefinition[]): Flow<TInput, TContext, any, any> {
     // The input was checked when the first Flow of this chain was made.
-    const next: Flow<TInput, TContext, any, any> = new Flow<any, TContext, any, any>({ slug: this.slug, ...this.options });
+    const next: Flow<TInput, TContext, any, any> = new Flow<any, TContext, any, any>({
+      slug: this.slug,
+      ...this.options,
+      ...(this.inputSchema === undefined ? {} : { inputSchema: this.inputSchema }),
+    });
     (next as { steps: readonly StepDefinition[] }).steps = Object.freeze([...steps]);
     return next;
   }

@@ -1,3 +1,4 @@
+import { formatIssues, validateWithSchema, type StandardSchemaV1 } from '../dsl/schema.js';
 import type { Json, StepDefinition } from '../dsl/types.js';
 import type { TaskRecord } from './db.js';
 import { serializeError } from './errors.js';
@@ -11,6 +12,8 @@ export interface ServedFlow {
   readonly slug: string;
   readonly workerId: string;
   readonly steps: ReadonlyMap<string, StepDefinition>;
+  /** The flow's input schema: checked before a root step's handler runs. */
+  readonly inputSchema?: StandardSchemaV1 | undefined;
 }
 
 export interface RunnerDeps<C> {
@@ -27,6 +30,11 @@ export interface RunnerDeps<C> {
   complete(task: TaskRecord, output: string): Promise<boolean | undefined>;
   /** Called once for each started task when it has ended, however it ended (it frees the task's slot). */
   ended(): void;
+  /**
+   * Makes a task that fail_task queued again visible at once (its retry delay
+   * skipped): after a failure that every attempt repeats. Never rejects.
+   */
+  retryNow?(task: TaskRecord): Promise<void>;
 }
 
 /** A failure: what the handler threw (or the worker's own message), and the text to store. */
@@ -98,11 +106,20 @@ export class TaskRunner<C> {
       log('warn', 'task failed', { ...fields, error });
       const status = await this._deps.fail(task, message, fields);
       if (status === 'failed') log('error', 'run failed', { ...fields, error });
+      return status;
     };
     const step = flow.steps.get(task.step_slug);
     if (!step) {
       const known = [...flow.steps.keys()].map((s) => `"${s}"`).join(', ') || 'no steps';
       await fail(failure(`worker ${flow.workerId} has no handler for step "${task.step_slug}" of flow "${flow.slug}": it knows ${known}`));
+      return;
+    }
+
+    // A run started elsewhere (psql, pg_cron) did not go through startFlow's validation.
+    const invalid = await this._invalidInput(flow, step, task);
+    if (invalid !== undefined) {
+      // Every attempt fails the same way: no handler runs, and no retry waits for its delay.
+      if ((await fail(failure(invalid))) === 'queued') await this._deps.retryNow?.(task);
       return;
     }
 
@@ -127,6 +144,25 @@ export class TaskRunner<C> {
     // Not recorded: the run was cancelled or has finished, or another worker took the task over. Nothing to do.
     if (!recorded) log('debug', 'task result not recorded: the task or its run is no longer running', fields);
     else log('debug', 'task completed', fields);
+  }
+
+  /**
+   * The message to fail the task with when the flow has an input schema, the
+   * step is a root single step (its input holds the whole run input) and the
+   * run input fails the schema; undefined otherwise. Root map steps get one
+   * element each and are not checked.
+   */
+  private async _invalidInput(flow: ServedFlow, step: StepDefinition, task: TaskRecord): Promise<string | undefined> {
+    if (flow.inputSchema === undefined || step.type !== 'single' || step.dependsOn.length > 0) return undefined;
+    const run = (task.input as { run?: unknown } | null)?.run;
+    let result: Awaited<ReturnType<typeof validateWithSchema>>;
+    try {
+      result = await validateWithSchema(flow.inputSchema, run);
+    } catch (err) {
+      return `input of flow "${flow.slug}" could not be validated: ${errorMessage(err)}`;
+    }
+    if (result.ok) return undefined;
+    return `input of flow "${flow.slug}" is invalid (checked by the worker before step "${step.slug}"; the handler did not run):\n${formatIssues(result.issues)}`;
   }
 
   /** The handler's result or error, its timeout, or its abandonment, whichever comes first. */

@@ -6,6 +6,7 @@
 //   db.ts           every SQL call, behind the WorkerDb interface the unit tests fake
 //   log.ts          the logger types, the default (stderr) logger, pino-style loggers
 //   errors.ts       what a handler threw, as the text stored by fail_task (bounded)
+//   shape-check.ts  each flow's shape against the database's, before anything starts
 // Errors are told apart by ../pg-errors.ts, the rule the client uses too.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -13,6 +14,7 @@ import type { Sql } from 'postgres';
 import type { AnyFlow } from '../dsl/flow.js';
 import { CompletionBatcher } from './completions.js';
 import { retryTransient, sqlWorkerDb, type WorkerDb } from './db.js';
+import { checkWorkerShapes } from './shape-check.js';
 import { toWorkerLogger, type LogLevel, type PinoLikeLogger, type WorkerLogger } from './log.js';
 import { WorkerLoops, type FlowState } from './loops.js';
 import { TaskRunner } from './runner.js';
@@ -54,6 +56,13 @@ export interface WorkerOptions<C = unknown> {
   logFormat?: 'text' | 'json';
   /** The default logger's lowest level. Default 'warn'. Ignored with `log`. */
   logLevel?: LogLevel;
+  /**
+   * Check each flow's shape against the database before starting, and refuse
+   * (FlowShapeError) a flow that is not registered or differs. Default true. A
+   * role that may not read the flow tables (one made by pgflow.grant_worker
+   * only) cannot check: the worker logs a warning and goes on.
+   */
+  checkShape?: boolean;
 }
 
 /** A running worker. */
@@ -79,7 +88,16 @@ export interface Worker {
  * await worker.stop()
  */
 export async function startWorker<C = unknown>(options: WorkerOptions<C>): Promise<Worker> {
-  return runWorker(sqlWorkerDb(options.sql), options);
+  const log = workerLogger(options);
+  if (options.checkShape !== false) await checkWorkerShapes(options.sql, options.flows, log);
+  return runWorker(sqlWorkerDb(options.sql), { ...options, log });
+}
+
+function workerLogger(options: Pick<WorkerOptions, 'log' | 'logFormat' | 'logLevel'>): WorkerLogger {
+  return toWorkerLogger(options.log, {
+    ...(options.logFormat && { format: options.logFormat }),
+    ...(options.logLevel && { level: options.logLevel }),
+  });
 }
 
 /** startWorker on any WorkerDb: the unit tests give it a fake one. */
@@ -96,10 +114,7 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
     handleSignals = true,
     functionName = `node:${hostname()}`,
   } = options;
-  const log = toWorkerLogger(options.log, {
-    ...(options.logFormat && { format: options.logFormat }),
-    ...(options.logLevel && { level: options.logLevel }),
-  });
+  const log = workerLogger(options);
   if (!(concurrency >= 1) || !(batchSize >= 1)) {
     throw new RangeError(`concurrency and batchSize must be at least 1, got ${concurrency} and ${batchSize}`);
   }
@@ -107,7 +122,13 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
   const states: FlowState[] = flows.map((flow) => {
     if (slugs.has(flow.slug)) throw new Error(`flow "${flow.slug}" is given twice`);
     slugs.add(flow.slug);
-    return { slug: flow.slug, workerId: randomUUID(), steps: new Map(flow.steps.map((s) => [s.slug, s])), needsRegister: false };
+    return {
+      slug: flow.slug,
+      workerId: randomUUID(),
+      steps: new Map(flow.steps.map((s) => [s.slug, s])),
+      inputSchema: flow.inputSchema,
+      needsRegister: false,
+    };
   });
 
   // A first signal stops the worker gracefully, a second one aborts its handlers.
@@ -133,6 +154,9 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
     log,
     fail: (task, message, fields) => retryTransient('fail_task', () => db.failTask(task, message), fields, log),
     complete: (task, output) => batcher.complete(task, output),
+    // After a failure that every attempt would repeat (an invalid run input): its retry need not wait.
+    retryNow: (task) =>
+      retryTransient('set_vt', () => db.showMessages(task.flow_slug, [task.msg_id]), { flow: task.flow_slug, run_id: task.run_id }, log).then(() => {}),
     ended: () => slots.release(1),
   });
   const loops = new WorkerLoops({

@@ -5,7 +5,7 @@ import { registerFlow, RunFailedError, startFlow } from '../../src/client/client
 import { Flow } from '../../src/dsl/flow.js';
 import { MAX_ERROR_BYTES } from '../../src/worker/errors.js';
 import { startWorker, type Worker, type WorkerOptions } from '../../src/worker/worker.js';
-import { useTestDatabase } from './harness.js';
+import { until, useTestDatabase } from './harness.js';
 
 const db = useTestDatabase();
 
@@ -104,6 +104,8 @@ describe('what the worker logs', () => {
     await serve({ flows: [flow], log: logger });
     const handle = await startFlow(db.sql, flow, {});
     await expect(handle.wait({ timeoutMs: 20_000 })).rejects.toBeInstanceOf(RunFailedError);
+    // The worker logs "run failed" once fail_task has answered it, which may come after wait() has seen the run fail.
+    await until(() => calls.some(([level]) => level === 'error'), 5000, 'the run failed log');
     const failed = calls.filter(([level]) => level === 'warn' || level === 'error');
     expect(failed.map(([level, , msg]) => `${level} ${msg}`)).toEqual(['warn task failed', 'error run failed']);
     expect(failed[0]![1]).toMatchObject({ flow: 'logs_pino', step: 'bad', run_id: handle.runId, attempt: 1, err: expect.any(Error) });

@@ -87,16 +87,16 @@ describe('registering a flow', () => {
     expect(flow).toEqual({ opt_max_attempts: 2, opt_base_delay: 3 });
   });
 
-  it('re-registering with other options keeps them, and a notice names the difference', async () => {
+  it('re-registering with other options keeps them, and the result names the difference (no notice)', async () => {
     const notices: string[] = [];
     const sql = db.connect({ onnotice: (n) => notices.push(String(n.message)) });
     const flow = (timeout: number) =>
       new Flow<null>({ slug: 'noticed' }).step({ slug: 'a', timeout }, () => 1);
-    await registerFlow(sql, flow(5));
-    await registerFlow(sql, flow(5));
+    expect(await registerFlow(sql, flow(5))).toEqual({ created: true, optionDifferences: [], optionsSynced: false });
+    expect(await registerFlow(sql, flow(5))).toEqual({ created: false, optionDifferences: [], optionsSynced: false });
+    const result = await registerFlow(sql, flow(9), { warn: false });
+    expect(result.optionDifferences.map((d) => d.description)).toEqual(['step "a" timeout: 9 in code, 5 in the database']);
     expect(notices).toEqual([]);
-    await registerFlow(sql, flow(9));
-    expect(notices).toEqual(['flow "noticed" has this shape already; its options stay as they are: step "a" timeout 5 (given 9)']);
     const [step] = await sql`select opt_timeout from pgflow.steps where flow_slug = 'noticed'`;
     expect(step).toEqual({ opt_timeout: 5 });
   });
