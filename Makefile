@@ -36,8 +36,8 @@ PG_VERSIONS := $(or $(shell scripts/servers.sh versions 2>/dev/null),15 16 17 18
 $(DATA_built): $(sort $(wildcard sql/*.sql))
 	cat $^ > $@
 
-.PHONY: deps db db-stop db-status psql check-frozen release demo test installcheck \
-        test-pgtap test-isolation test-upgrade test-restore test-ts test-load test-faults test-docker bench
+.PHONY: deps db db-stop db-status psql check-frozen pgtle release demo test installcheck \
+        test-pgtap test-isolation test-upgrade test-restore test-pgtle test-ts test-load test-faults test-docker bench
 
 # TARGET deps: install what is missing (Debian packages, pgmq, PostgreSQL 16-18, npm packages); idempotent
 deps:
@@ -66,6 +66,10 @@ check-frozen: $(DATA_built)
 	    echo "sql/ differs from the released extension/$(DATA_built): bump default_version and add an upgrade script"; exit 1; }; \
 	  echo "extension/$(DATA_built) is frozen and matches sql/"; \
 	else echo "$(EXTVERSION) is not released yet (no extension/$(DATA_built))"; fi
+
+# TARGET pgtle: pgflow--$(EXTVERSION).pgtle.sql, the install through pg_tle for managed servers (scripts/pgtle.sh; docs/managed-postgres.md)
+pgtle: $(DATA_built)
+	@scripts/pgtle.sh
 
 # TARGET release: freeze the current version into extension/ (once per version)
 release: $(DATA_built)
@@ -102,8 +106,8 @@ bench: deps db
 	@$(MAKE) --no-print-directory install >/dev/null
 	@scripts/bench.sh
 
-# TARGET test-pgtap, test-isolation, test-upgrade, test-restore, test-ts: one suite, on 15 (PG=18: there; PG="15 16 17 18": on each)
-test-pgtap test-isolation test-upgrade test-restore test-ts: deps db $(DATA_built)
+# TARGET test-pgtap, test-isolation, test-upgrade, test-restore, test-pgtle, test-ts: one suite, on 15 (PG=18: there; PG="15 16 17 18": on each)
+test-pgtap test-isolation test-upgrade test-restore test-pgtle test-ts: deps db $(DATA_built)
 	@$(if $(filter 15,$(or $(PG),15)),$(MAKE) --no-print-directory install >/dev/null)
 	@PGFLOW_TEST_VERSIONS="$(or $(PG),15)" scripts/test.sh $(patsubst test-%,%,$@)
 

@@ -3,6 +3,7 @@
 # throwaway cluster; prints one table, writes bench-results/<timestamp>.json.
 #   scripts/bench.sh               full run (about 3-4 minutes)
 #   BENCH_SCALE=0.2 scripts/bench.sh   smoke run
+#   BENCH_ONLY=lat scripts/bench.sh    the TypeScript worker's wake-up latency alone (client-ts/bench/latency.mjs)
 # Upstream's SQL migrations are fetched with `npm pack` into a cache directory
 # outside the repository (never a dependency of the project, never committed).
 # If that fails, the bench says "upstream: unavailable (<reason>)" and still
@@ -42,6 +43,9 @@ if [ -n "$MIG" ]; then export BENCH_UPSTREAM_MIGRATIONS="$MIG"; fi
 # Which sources the installed extension was built from (make bench installs first).
 BENCH_GIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- sql 2>/dev/null || echo +uncommitted-sql)"
 export BENCH_GIT
+
+# Metrics workload: a million tasks written with SQL, each dashboard query timed.
+scripts/bench-metrics.sh
 
 # W5 runs the package's own worker: build it (dist/ is git-ignored).
 (cd client-ts && npm run --silent build) >/dev/null || { echo "bench: building client-ts failed" >&2; exit 2; }

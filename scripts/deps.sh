@@ -19,6 +19,7 @@ packages=(
   "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-contrib"
   "postgresql-$PG_MAJOR-pgtap" "postgresql-$PG_MAJOR-cron" "postgresql-$PG_MAJOR-plpgsql-check"
   libtap-parser-sourcehandler-pgtap-perl
+  chromium # the dashboard's browser test (client-ts/test/db/dashboard-browser.test.ts)
 )
 missing=()
 for p in "${packages[@]}"; do

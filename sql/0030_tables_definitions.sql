@@ -36,10 +36,15 @@ create table pgflow.steps (
   run_if           jsonb,
   run_unless       jsonb,
   when_unmet       text        not null default 'skip',
+  -- What happens when the step's attempts run out or a task fails for good
+  -- (fail_task retryable false): 'fail' the run, 'skip' the step (its
+  -- dependents run without its key) or 'skip_cascade' (it and everything
+  -- downstream). An option, like max_attempts: not part of the shape.
+  when_exhausted   text        not null default 'fail',
   primary key (flow_slug, step_slug),
   constraint steps_flow_slug_step_index_key unique (flow_slug, step_index),
   constraint slug_is_valid check (pgflow.is_valid_slug(step_slug)),
-  constraint step_type_is_valid check (step_type in ('single', 'map')),
+  constraint step_type_is_valid check (step_type in ('single', 'map', 'signal')),
   constraint step_index_is_nonnegative check (step_index >= 0),
   constraint deps_count_is_nonnegative check (deps_count >= 0),
   constraint map_has_at_most_one_dep check (step_type <> 'map' or deps_count <= 1),
@@ -49,7 +54,8 @@ create table pgflow.steps (
   constraint opt_start_delay_is_nonnegative check (opt_start_delay >= 0),
   constraint run_if_is_object check (run_if is null or jsonb_typeof(run_if) = 'object'),
   constraint run_unless_is_object check (run_unless is null or jsonb_typeof(run_unless) = 'object'),
-  constraint when_unmet_is_valid check (when_unmet in ('skip', 'skip_cascade', 'fail'))
+  constraint when_unmet_is_valid check (when_unmet in ('skip', 'skip_cascade', 'fail')),
+  constraint when_exhausted_is_valid check (when_exhausted in ('fail', 'skip', 'skip_cascade'))
 );
 
 -- Edges of the DAG: step_slug waits for dep_slug.

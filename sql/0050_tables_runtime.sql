@@ -32,9 +32,15 @@ create table pgflow.runs (
     and (status = 'paused') = (paused_at is not null)
   ),
   constraint cancel_reason_only_when_cancelled check (cancel_reason is null or status = 'cancelled'),
-  constraint completed_run_has_no_remaining_steps check (status <> 'completed' or remaining_steps = 0)
+  constraint completed_run_has_no_remaining_steps check (status <> 'completed' or remaining_steps = 0),
+  -- start_flow's idempotency_key: a second start with the key returns this
+  -- run (runs_idempotency_key_idx); kept until prune deletes the run
+  idempotency_key text,
+  constraint idempotency_key_is_valid check (idempotency_key is null or length(idempotency_key) between 1 and 255)
 );
 create index runs_flow_slug_idx on pgflow.runs (flow_slug);
+create unique index runs_idempotency_key_idx on pgflow.runs (flow_slug, idempotency_key)
+  where idempotency_key is not null;
 create index runs_status_idx on pgflow.runs (status);
 
 -- One row per step of a run. remaining_tasks is set when the step starts;
@@ -74,7 +80,8 @@ create table pgflow.step_states (
       when 'started'   then started_at is not null and completed_at is null and failed_at is null
       when 'completed' then started_at is not null and completed_at is not null and failed_at is null
       when 'failed'    then completed_at is null and failed_at is not null
-      when 'skipped'   then started_at is null and completed_at is null and failed_at is null
+      -- skipped by when_exhausted after its tasks started: started_at kept
+      when 'skipped'   then (started_at is null or skip_reason = 'exhausted') and completed_at is null and failed_at is null
       when 'cancelled' then completed_at is null and failed_at is null
     end
     and (status = 'skipped') = (skipped_at is not null)
@@ -90,7 +97,7 @@ create table pgflow.step_states (
     end
   ),
   constraint skip_reason_is_valid check (
-    skip_reason is null or (status = 'skipped' and skip_reason in ('condition_unmet', 'dependency_skipped'))
+    skip_reason is null or (status = 'skipped' and skip_reason in ('condition_unmet', 'dependency_skipped', 'exhausted'))
   )
 );
 create index step_states_flow_slug_idx on pgflow.step_states (flow_slug);

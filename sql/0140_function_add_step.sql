@@ -1,6 +1,6 @@
 
 -- add_step( flow_slug, step_slug, deps_slugs = '{}', max_attempts, base_delay, timeout, start_delay,
---           step_type, run_if, run_unless, when_unmet )
+--           step_type, run_if, run_unless, when_unmet, when_exhausted )
 -- One function, as upstream pgflow 0.8.1 has it (deps_slugs defaults to no
 -- dependencies), so that every call form upstream code uses resolves to it:
 -- positional, named or mixed, with NULLs and untyped literals. A second
@@ -33,7 +33,12 @@ create function pgflow.add_step(
   step_type    text    default 'single',
   run_if       jsonb   default null,
   run_unless   jsonb   default null,
-  when_unmet   text    default 'skip'
+  when_unmet   text    default 'skip',
+  -- what happens when its attempts run out or a task fails for good: 'fail'
+  -- (the run fails; null means it too), 'skip' (the step is skipped, its
+  -- dependents run without its key) or 'skip_cascade' (it and everything
+  -- downstream is skipped); an option, not part of the shape
+  when_exhausted text  default 'fail'
 )
 returns pgflow.steps
 language plpgsql
@@ -54,18 +59,33 @@ begin
 
   -- One add_step at a time per flow, and none while a run of it starts.
   perform from pgflow.flows as f where f.flow_slug = add_step.flow_slug for update;
+  -- Errors upstream pgflow 0.8.1's tables raise, with their codes and words
+  -- (its callers match them), say what is wrong in the detail (0.2.9).
   if not found then
     raise exception using
-      errcode = 'undefined_object',
-      message = format('flow "%s" does not exist', left(add_step.flow_slug, 200)),
-      hint    = 'Create it first with pgflow.create_flow().';
+      errcode    = 'foreign_key_violation',
+      message    = 'insert or update on table "steps" violates foreign key constraint "steps_flow_slug_fkey"',
+      detail     = format('flow "%s" does not exist', left(add_step.flow_slug, 200)),
+      hint       = 'Create it first with pgflow.create_flow().',
+      schema     = 'pgflow', table = 'steps', constraint = 'steps_flow_slug_fkey';
   end if;
 
-  if add_step.step_type is null or add_step.step_type not in ('single', 'map') then
+  if add_step.step_type is null or add_step.step_type not in ('single', 'map', 'signal') then
+    raise exception using
+      errcode = 'check_violation',
+      message = 'new row for relation "steps" violates check constraint "steps_step_type_check"',
+      schema  = 'pgflow', table = 'steps', constraint = 'steps_step_type_check',
+      detail  = format('invalid step_type "%s" for step "%s"', coalesce(left(add_step.step_type, 200), 'NULL'), add_step.step_slug),
+      hint    = 'step_type is "single" (one task), "map" (one task per array element) or "signal" (no task: send_signal completes it).';
+  end if;
+  -- A signal step has no task: options about tasks would be silently unused.
+  if add_step.step_type = 'signal' and coalesce(add_step.max_attempts, add_step.base_delay, add_step.start_delay) is not null then
     raise exception using
       errcode = 'invalid_parameter_value',
-      message = format('invalid step_type "%s" for step "%s"', coalesce(left(add_step.step_type, 200), 'NULL'), add_step.step_slug),
-      hint    = 'step_type is "single" (one task) or "map" (one task per array element).';
+      message = format('signal step "%s" takes no %s', add_step.step_slug,
+                       case when add_step.max_attempts is not null then 'max_attempts'
+                            when add_step.base_delay is not null then 'base_delay' else 'start_delay' end),
+      hint    = 'A signal step has no task to retry or delay; its timeout is how long it waits for its signal.';
   end if;
   perform pgflow._assert_option('max_attempts', add_step.max_attempts, 0);
   perform pgflow._assert_option('base_delay', add_step.base_delay, 0);
@@ -77,6 +97,13 @@ begin
       errcode = 'invalid_parameter_value',
       message = format('invalid when_unmet "%s" for step "%s"', coalesce(left(add_step.when_unmet, 200), 'NULL'), add_step.step_slug),
       hint    = 'when_unmet is "skip" (skip the step), "skip_cascade" (skip it and everything after it) or "fail" (fail the run).';
+  end if;
+  if coalesce(add_step.when_exhausted, 'fail') not in ('fail', 'skip', 'skip_cascade') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid when_exhausted "%s" for step "%s"', left(add_step.when_exhausted, 200), add_step.step_slug),
+      hint    = 'when_exhausted is "fail" (fail the run, the default), "skip" (skip the step) or "skip_cascade" '
+                || '(skip it and everything after it).';
   end if;
 
   if array_position(v_deps, null) is not null then
@@ -94,8 +121,10 @@ begin
   end if;
   if add_step.step_slug = any(v_deps) then
     raise exception using
-      errcode = 'invalid_parameter_value',
-      message = format('step "%s" cannot depend on itself', add_step.step_slug),
+      errcode = 'check_violation',
+      message = 'new row for relation "deps" violates check constraint "deps_check"',
+      schema  = 'pgflow', table = 'deps', constraint = 'deps_check',
+      detail  = format('step "%s" cannot depend on itself', add_step.step_slug),
       hint    = 'A flow is a directed acyclic graph: a step depends only on steps added before it.';
   end if;
   if add_step.step_type = 'map' and cardinality(v_deps) > 1 then
@@ -168,7 +197,9 @@ begin
         then format('run_unless %s -> %s', coalesce(left(v_step.run_unless::text, 200), 'none'),
                     coalesce(left(add_step.run_unless::text, 200), 'none')) end,
       case when v_step.when_unmet <> add_step.when_unmet
-        then format('when_unmet %s -> %s', v_step.when_unmet, add_step.when_unmet) end
+        then format('when_unmet %s -> %s', v_step.when_unmet, add_step.when_unmet) end,
+      case when v_step.when_exhausted <> coalesce(add_step.when_exhausted, 'fail')
+        then format('when_exhausted %s -> %s', v_step.when_exhausted, coalesce(add_step.when_exhausted, 'fail')) end
     ], null);
     if cardinality(v_diff) > 0 then
       raise exception using
@@ -188,8 +219,10 @@ begin
    limit 1;
   if v_bad is not null then
     raise exception using
-      errcode = 'undefined_object',
-      message = format('step "%s" does not exist in flow "%s"', left(v_bad, 200), add_step.flow_slug),
+      errcode = 'foreign_key_violation',
+      message = 'insert or update on table "deps" violates foreign key constraint "deps_flow_slug_dep_slug_fkey"',
+      schema  = 'pgflow', table = 'deps', constraint = 'deps_flow_slug_dep_slug_fkey',
+      detail  = format('step "%s" does not exist in flow "%s"', left(v_bad, 200), add_step.flow_slug),
       hint    = 'Add dependencies before the steps that use them.';
   end if;
 
@@ -202,11 +235,11 @@ begin
 
   insert into pgflow.steps (flow_slug, step_slug, step_type, step_index, deps_count,
                             opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay,
-                            run_if, run_unless, when_unmet)
+                            run_if, run_unless, when_unmet, when_exhausted)
   select add_step.flow_slug, add_step.step_slug, add_step.step_type,
          coalesce(max(s.step_index) + 1, 0), cardinality(v_deps),
          add_step.max_attempts, add_step.base_delay, add_step.timeout, add_step.start_delay,
-         add_step.run_if, add_step.run_unless, add_step.when_unmet
+         add_step.run_if, add_step.run_unless, add_step.when_unmet, coalesce(add_step.when_exhausted, 'fail')
     from pgflow.steps as s
    where s.flow_slug = add_step.flow_slug
   returning * into strict v_step;
@@ -219,5 +252,5 @@ begin
 end;
 $$;
 
-comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text) is
+comment on function pgflow.add_step(text, text, text[], integer, integer, integer, integer, text, jsonb, jsonb, text, text) is
   'appends a step that waits for deps_slugs; the same step again is a no-op';

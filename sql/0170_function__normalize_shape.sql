@@ -18,7 +18,7 @@ set search_path = ''
 as $$
 declare
   c_step_keys   constant text[] := array['slug', 'type', 'deps', 'run_if', 'run_unless', 'when_unmet', 'options'];
-  c_option_keys constant text[] := array['max_attempts', 'base_delay', 'timeout', 'start_delay'];
+  c_option_keys constant text[] := array['max_attempts', 'base_delay', 'timeout', 'start_delay', 'when_exhausted'];
   v_step  jsonb;
   v_n     bigint;
   v_where text;
@@ -81,11 +81,11 @@ begin
         hint    = format('A step has the keys %s.', array_to_string(c_step_keys, ', '));
     end if;
     v_step := v_step || jsonb_build_object('type', coalesce(v_step -> 'type', '"single"'));
-    if jsonb_typeof(v_step -> 'type') <> 'string' or v_step ->> 'type' not in ('single', 'map') then
+    if jsonb_typeof(v_step -> 'type') <> 'string' or v_step ->> 'type' not in ('single', 'map', 'signal') then
       raise exception using
         errcode = 'invalid_parameter_value',
         message = format('%s has an unknown type %s', v_where, left((v_step -> 'type')::text, 200)),
-        hint    = 'type is "single" (one task) or "map" (one task per array element).';
+        hint    = 'type is "single" (one task), "map" (one task per array element) or "signal" (no task).';
     end if;
     v_value := coalesce(v_step -> 'deps', '[]');
     if jsonb_typeof(v_value) <> 'array'
@@ -133,8 +133,16 @@ begin
         message = format('%s has an unknown option "%s"', v_where, left(v_bad, 200)),
         hint    = format('Options are %s.', array_to_string(c_option_keys, ', '));
     end if;
+    -- when_exhausted is the one option that is a word (add_step checks it too)
+    if v_value ? 'when_exhausted' and (jsonb_typeof(v_value -> 'when_exhausted') <> 'string'
+                                       or v_value ->> 'when_exhausted' not in ('fail', 'skip', 'skip_cascade')) then
+      raise exception using
+        errcode = 'invalid_parameter_value',
+        message = format('%s has an unknown when_exhausted %s', v_where, left((v_value -> 'when_exhausted')::text, 200)),
+        hint    = 'when_exhausted is "fail", "skip" or "skip_cascade".';
+    end if;
     select o.key into v_bad
-      from jsonb_each(v_value) as o
+      from jsonb_each(v_value - 'when_exhausted') as o
      where jsonb_typeof(o.value) <> 'number'
         or o.value::text::numeric <> trunc(o.value::text::numeric)
         or o.value::text::numeric not between -2147483648 and 2147483647

@@ -102,6 +102,7 @@ begin
                             base_delay   => (v_opts ->> 'base_delay')::integer,
                             timeout      => (v_opts ->> 'timeout')::integer,
                             start_delay  => (v_opts ->> 'start_delay')::integer,
+                            when_exhausted => v_opts ->> 'when_exhausted',
                             step_type    => coalesce(v_step ->> 'type', 'single'),
                             run_if       => nullif(v_step -> 'run_if', 'null'),
                             run_unless   => nullif(v_step -> 'run_unless', 'null'),

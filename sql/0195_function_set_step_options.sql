@@ -1,10 +1,13 @@
 
--- set_step_options( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, inherit )
+-- set_step_options( flow_slug, step_slug, max_attempts, base_delay, timeout, start_delay, inherit,
+--                   when_exhausted )
 -- Changes a step's options; null leaves an option as it is, and the options
 -- named in inherit go back to inheriting the flow's (start_delay: to none).
 -- Allowed while runs exist: a new timeout counts from the next start_tasks,
 -- max_attempts and base_delay from the next fail_task, start_delay for the
--- step's tasks queued afterwards. Options are not part of the shape: the
+-- step's tasks queued afterwards, when_exhausted ('fail', 'skip' or
+-- 'skip_cascade'; not inherited: null leaves it) for the step's next failure
+-- for good. Options are not part of the shape: the
 -- shape and shape_hash stay as they are.
 create function pgflow.set_step_options(
   flow_slug    text,
@@ -13,7 +16,8 @@ create function pgflow.set_step_options(
   base_delay   integer default null,
   timeout      integer default null,
   start_delay  integer default null,
-  inherit      text[]  default '{}'
+  inherit      text[]  default '{}',
+  when_exhausted text  default null
 )
 returns pgflow.steps
 language plpgsql
@@ -37,6 +41,13 @@ begin
   perform pgflow._assert_option('base_delay', set_step_options.base_delay, 0);
   perform pgflow._assert_option('timeout', set_step_options.timeout, 1);
   perform pgflow._assert_option('start_delay', set_step_options.start_delay, 0);
+  if set_step_options.when_exhausted not in ('fail', 'skip', 'skip_cascade') then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('invalid when_exhausted "%s"', left(set_step_options.when_exhausted, 200)),
+      hint    = 'when_exhausted is "fail" (fail the run), "skip" (skip the step) or "skip_cascade" '
+                || '(skip it and everything after it); null leaves it as it is.';
+  end if;
   select coalesce(i, 'NULL') into v_bad from unnest(v_inherit) as i where i is null or i <> all(c_options) limit 1;
   if v_bad is not null then
     raise exception using
@@ -70,7 +81,8 @@ begin
          opt_timeout      = case when 'timeout' = any(v_inherit) then null
                                  else coalesce(set_step_options.timeout, s.opt_timeout) end,
          opt_start_delay  = case when 'start_delay' = any(v_inherit) then null
-                                 else coalesce(set_step_options.start_delay, s.opt_start_delay) end
+                                 else coalesce(set_step_options.start_delay, s.opt_start_delay) end,
+         when_exhausted   = coalesce(set_step_options.when_exhausted, s.when_exhausted)
    where s.flow_slug = set_step_options.flow_slug and s.step_slug = set_step_options.step_slug
   returning * into v_step;
   if not found then
@@ -83,5 +95,5 @@ begin
 end;
 $$;
 
-comment on function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[]) is
+comment on function pgflow.set_step_options(text, text, integer, integer, integer, integer, text[], text) is
   'changes a step''s options (null leaves one as it is, inherit resets some to the flow''s); affects tasks queued, started or failed afterwards';

@@ -31,6 +31,7 @@ begin
   -- Every run of it, locked: a task a concurrent complete_task adds comes
   -- before this delete or not at all (there is no foreign key to refuse it).
   perform from pgflow.runs as r where r.flow_slug = delete_flow_and_data.flow_slug order by r.run_id for update;
+  delete from pgflow.signals as sg where sg.flow_slug = delete_flow_and_data.flow_slug;
   delete from pgflow.step_tasks as t where t.flow_slug = delete_flow_and_data.flow_slug;
   delete from pgflow.step_states as ss where ss.flow_slug = delete_flow_and_data.flow_slug;
   delete from pgflow.runs as r where r.flow_slug = delete_flow_and_data.flow_slug;

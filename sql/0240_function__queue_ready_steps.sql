@@ -5,7 +5,8 @@
 -- started already (their rows as updated, see _settle_completed_steps): one
 -- task per step (single) or per array element
 -- (map), each with its pgmq message, sent after the step's start_delay. One
--- send_batch per flow and distinct delay, however many runs and steps. A
+-- send_batch per flow and distinct delay, however many runs and steps; a
+-- batch sent with no delay wakes the flow's workers (_wake_workers). A
 -- paused run queues nothing (resume_run queues what became ready). The caller
 -- holds the runs' locks.
 create function pgflow._queue_ready_steps(run_ids uuid[], started pgflow.step_states[])
@@ -66,6 +67,7 @@ begin
       from unnest(v_flows, v_runs, v_steps, v_counts) as u(f, r, s, n)
       join pgflow.steps as st on st.flow_slug = u.f and st.step_slug = u.s
      cross join lateral generate_series(0, u.n - 1) as i
+     where st.step_type <> 'signal' -- no task: it waits for send_signal (_cascade applies a kept one)
      group by st.flow_slug, coalesce(st.opt_start_delay, 0)
      order by st.flow_slug, coalesce(st.opt_start_delay, 0)
   loop
@@ -84,6 +86,10 @@ begin
     insert into pgflow.step_tasks (flow_slug, run_id, step_slug, task_index, message_id)
     select v_flow, u.r, u.s, u.i, u.id
       from unnest(v_r, v_s, v_i, v_ids) as u(r, s, i, id);
+    -- Visible now: wake the flow's workers (a delayed batch waits for their poll).
+    if v_delay = 0 then
+      perform pgflow._wake_workers(v_flow);
+    end if;
   end loop;
 end;
 $$;

@@ -6,7 +6,8 @@
 -- started already (_start_runs' roots), whose tasks are to be queued. It settles the completed steps, skips the ready steps
 -- whose condition is not met (_apply_conditions, for flows with conditions),
 -- queues the steps that became ready, completes at once the maps over empty
--- arrays (which may make more steps ready: hence the loop), and completes the
+-- arrays and the started signal steps whose signal came (which may make
+-- more steps ready: hence the loop), and completes the
 -- runs with nothing left. Each stage is one statement for all the runs, so a
 -- batch of tasks (complete_tasks) or of runs (start_flows) pays it once. A run
 -- that fails on the way (a map over no array, an unmet 'fail' condition) is
@@ -46,6 +47,9 @@ declare
                                  where exists (select from pgflow.steps as s
                                                 where s.flow_slug = f
                                                   and (s.run_if is not null or s.run_unless is not null)));
+  -- flows with signal steps: a started one may have its signal waiting
+  v_signals     boolean := exists (select from pgflow.steps as s
+                                    where s.flow_slug = any(_cascade.flow_slugs) and s.step_type = 'signal');
 begin
   loop
     if cardinality(v_done_runs) > 0 then
@@ -87,8 +91,21 @@ begin
        where ss.run_id = any(v_active)
          and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks = 0
       returning ss.run_id, ss.step_slug
+    ), signalled as (
+      -- a signal step that started (now or earlier) and whose signal came
+      -- (send_signal keeps one sent early): completed with the payload; not
+      -- while its run is paused (resume_run cascades again)
+      update pgflow.step_states as ss
+         set status = 'completed', completed_at = now(), remaining_tasks = 0, output = sg.payload
+        from pgflow.signals as sg, pgflow.runs as r
+       where v_signals
+         and sg.run_id = any(v_active)
+         and ss.run_id = sg.run_id and ss.step_slug = sg.step_slug and ss.status = 'started'
+         and r.run_id = ss.run_id and r.status = 'started'
+      returning ss.run_id, ss.step_slug
     )
-    select array_agg(e.run_id), array_agg(e.step_slug) into v_done_runs, v_done_steps from empty as e;
+    select array_agg(e.run_id), array_agg(e.step_slug) into v_done_runs, v_done_steps
+      from (select * from empty union all select * from signalled) as e;
 
     exit when v_done_runs is null;
     v_active := array(select distinct r from unnest(v_done_runs) as r);

@@ -30,3 +30,7 @@ create policy granted_flows on pgflow.step_states for select
 alter table pgflow.step_tasks enable row level security;
 create policy granted_flows on pgflow.step_tasks for select
   using (flow_slug = any ((select pgflow._readable_flows(current_user::regrole))::text[]));
+
+alter table pgflow.signals enable row level security;
+create policy granted_flows on pgflow.signals for select
+  using (flow_slug = any ((select pgflow._readable_flows(current_user::regrole))::text[]));

@@ -10,6 +10,15 @@
 -- completes once, with its first output. Returns the completed tasks; a task
 -- that is not started, or whose run is not running, is left as it is. An
 -- unknown step or task is an error.
+--
+-- A single step's output is the array a dependent map step maps over. An
+-- output that is no array (JSON null included) fails the task that produced
+-- it, its step and its run, as upstream pgflow 0.8.1 does (since 0.2.9): the
+-- bad value is the producer's, so its error_message is where the reader
+-- looks. The task keeps that output (null as SQL NULL) and the message,
+-- "[TYPE_VIOLATION] ..." as upstream tags it, names both steps and the JSON
+-- type. The map step stays created, without tasks. Other tasks of that run
+-- in the batch are then left as they are (the run is failed).
 create function pgflow._complete_tasks(run_ids uuid[], step_slugs text[], task_indexes integer[], outputs jsonb[])
 returns setof pgflow.step_tasks
 language plpgsql
@@ -23,7 +32,44 @@ declare
   v_ids        bigint[];
   v_done_runs  uuid[];
   v_done_steps text[];
+  v_bad        record;
+  v_error      text;
 begin
+  -- Outputs a dependent map cannot map over: fail their producers first.
+  -- The joins run from the batch through primary keys, in this order
+  -- (callers set join_collapse_limit = 1).
+  for v_bad in
+    select distinct on (t.run_id) t.run_id, t.flow_slug, t.step_slug, t.task_index, b.o as output,
+           m.step_slug as map_slug
+      from (select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
+              from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
+                          _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
+             order by u.r, u.s, u.i, u.n) as b
+      join pgflow.step_tasks as t on t.run_id = b.r and t.step_slug = b.s and t.task_index = b.i
+      join pgflow.runs as r on r.run_id = t.run_id
+      join pgflow.steps as p on p.flow_slug = t.flow_slug and p.step_slug = t.step_slug
+      join pgflow.deps as d on d.flow_slug = t.flow_slug and d.dep_slug = t.step_slug
+      join pgflow.steps as m on m.flow_slug = d.flow_slug and m.step_slug = d.step_slug
+      join pgflow.step_states as ms on ms.run_id = t.run_id and ms.step_slug = m.step_slug
+     where jsonb_typeof(b.o) is distinct from 'array'
+       and t.status = 'started'
+       and r.status not in ('completed', 'failed', 'cancelled')
+       and p.step_type = 'single'
+       and m.step_type = 'map'
+       and ms.status = 'created'
+     order by t.run_id, t.step_slug, t.task_index, m.step_slug
+  loop
+    v_error := format('[TYPE_VIOLATION] map step "%s" needs an array, but step "%s" output %s',
+                      v_bad.map_slug, v_bad.step_slug, coalesce(jsonb_typeof(v_bad.output), 'nothing'));
+    -- _fail_run archives the messages of the run's queued and started
+    -- tasks, this one's included: it is still started here.
+    perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
+    update pgflow.step_tasks as t
+       set status = 'failed', failed_at = now(), error_message = v_error,
+           output = nullif(v_bad.output, 'null'::jsonb)
+     where t.run_id = v_bad.run_id and t.step_slug = v_bad.step_slug and t.task_index = v_bad.task_index;
+  end loop;
+
   with batch as (
     select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
       from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,

@@ -3,8 +3,9 @@
 -- Removes one of pgflow's pg_cron jobs (scheduled by schedule_flow or
 -- schedule_maintenance, listed in pgflow.schedules); any other name is an
 -- error (undefined_object), even where a job of that name exists: pgflow
--- touches only its own jobs. Needs pg_cron in this database
--- (feature_not_supported otherwise).
+-- touches only its own jobs. Needs pg_cron in this database, or in the
+-- database cron.database_name names with dblink here to reach it
+-- (_cron_remote; feature_not_supported otherwise).
 create function pgflow.unschedule_flow(job_name text)
 returns boolean
 language plpgsql
@@ -13,7 +14,6 @@ security definer
 set search_path = ''
 as $$
 begin
-  perform pgflow._cron_function('cron.unschedule(bigint)');
   if unschedule_flow.job_name is null then
     raise exception using
       errcode = 'null_value_not_allowed',

@@ -6,7 +6,9 @@
 -- than that lease. While attempts remain the task is queued again and its
 -- message visible at once (the lost attempt was counted when it started);
 -- a task on its last attempt fails (_fail_tasks), and with it its step and run.
--- Returns the number of tasks queued again.
+-- A message made visible again wakes the flow's workers (_wake_workers).
+-- Returns the number of tasks queued again. It also fails the signal steps
+-- whose wait ran out (_expire_signal_steps).
 --
 -- A stored timeout is read as at most 2147483645 seconds, as start_tasks
 -- reads it: 0.2.6 let larger ones in, and timeout + 2 then overflowed and
@@ -28,6 +30,9 @@ declare
   v_task     record;
   v_requeued integer := 0;
 begin
+  -- and the signal steps that waited longer than their timeout fail
+  perform pgflow._expire_signal_steps();
+
   for v_run_id in
     select distinct t.run_id
       from pgflow.step_tasks as t
@@ -62,6 +67,7 @@ begin
            set status = 'queued', started_at = null
          where t.run_id = v_run_id and t.step_slug = v_task.step_slug and t.task_index = v_task.task_index;
         perform pgmq.set_vt(v_run.flow_slug, v_task.message_id, 0);
+        perform pgflow._wake_workers(v_run.flow_slug);
         v_requeued := v_requeued + 1;
       else
         perform from pgflow._fail_tasks(array[v_run_id], array[v_task.step_slug], array[v_task.task_index],

@@ -1,7 +1,8 @@
 
 -- prune( older_than )
 -- Deletes the runs that completed, failed or were cancelled more than older_than ago, with
--- their step_states and step_tasks, and their tasks' messages from the flow's
+-- their step_states, step_tasks and signals (their idempotency keys go with
+-- them), and their tasks' messages from the flow's
 -- pgmq archive (and queue, should one be left there). Started and paused runs stay.
 -- Returns the number of runs deleted.
 create function pgflow.prune(older_than interval)
@@ -53,6 +54,7 @@ begin
     perform pgmq.delete(v_flow, v_msg_ids);
   end loop;
 
+  delete from pgflow.signals as sg where sg.run_id = any(v_run_ids);
   delete from pgflow.step_tasks as t where t.run_id = any(v_run_ids);
   delete from pgflow.step_states as ss where ss.run_id = any(v_run_ids);
   delete from pgflow.runs as r where r.run_id = any(v_run_ids);

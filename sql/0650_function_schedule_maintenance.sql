@@ -4,8 +4,11 @@
 -- every minute, and job pgflow_prune on the schedule, deleting runs finished
 -- more than prune_older_than ago. Calling it again replaces both jobs.
 -- Returns the two job ids. As for schedule_flow, jobs of those names that
--- pgflow did not make are left alone (duplicate_object). Needs pg_cron in this database
--- (feature_not_supported otherwise).
+-- pgflow did not make are left alone (duplicate_object). Needs pg_cron in this database,
+-- or in the database cron.database_name names with dblink here to reach it
+-- (feature_not_supported otherwise). The prune job, whose schedule the caller
+-- gives, is scheduled first: a schedule pg_cron refuses leaves no job behind,
+-- even where jobs are made in another database at once.
 -- The interval goes into the command in ISO 8601 ('P7D'), which reads back
 -- the same under every IntervalStyle.
 create function pgflow.schedule_maintenance(schedule text default '*/5 * * * *',
@@ -17,6 +20,8 @@ security definer
 set search_path = ''
 set intervalstyle = 'iso_8601'
 as $$
+declare
+  v_prune bigint;
 begin
   if schedule_maintenance.schedule is null or schedule_maintenance.prune_older_than is null then
     raise exception using
@@ -31,10 +36,10 @@ begin
       hint    = 'Pass how old a finished run must be to go, such as interval ''7 days''.';
   end if;
 
-  return array[
-    pgflow._schedule_job('pgflow_requeue_stalled_tasks', '* * * * *', 'select pgflow.requeue_stalled_tasks()', null),
-    pgflow._schedule_job('pgflow_prune', schedule_maintenance.schedule,
-                         format('select pgflow.prune(%L::interval)', schedule_maintenance.prune_older_than::text), null)];
+  v_prune := pgflow._schedule_job('pgflow_prune', schedule_maintenance.schedule,
+                                  format('select pgflow.prune(%L::interval)', schedule_maintenance.prune_older_than::text), null);
+  return array[pgflow._schedule_job('pgflow_requeue_stalled_tasks', '* * * * *', 'select pgflow.requeue_stalled_tasks()', null),
+               v_prune];
 end;
 $$;
 

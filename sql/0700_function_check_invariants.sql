@@ -75,8 +75,14 @@ begin
     select * from pgflow.runs as r
      where _check_invariants.for_run is null or r.run_id = _check_invariants.for_run
   ), ss as (
-    select ss.* from pgflow.step_states as ss
+    -- is_signal: a signal step, which has no task (send_signal completes it)
+    select ss.*, s.step_type = 'signal' as is_signal
+      from pgflow.step_states as ss
+      left join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
      where _check_invariants.for_run is null or ss.run_id = _check_invariants.for_run
+  ), sg as (
+    select sg.* from pgflow.signals as sg
+     where _check_invariants.for_run is null or sg.run_id = _check_invariants.for_run
   ), t as (
     select t.* from pgflow.step_tasks as t
      where _check_invariants.for_run is null or t.run_id = _check_invariants.for_run
@@ -144,16 +150,52 @@ begin
                 ss.step_slug, ss.status, ss.remaining_tasks, coalesce(tc.open, 0))
     from ss
     left join tc on tc.run_id = ss.run_id and tc.step_slug = ss.step_slug
-   where ss.status in ('started', 'completed') and ss.remaining_tasks is distinct from coalesce(tc.open, 0)
+   where ss.status in ('started', 'completed') and ss.is_signal is not true
+     and ss.remaining_tasks is distinct from coalesce(tc.open, 0)
   union all
-  -- a started or completed step has initial_tasks tasks, a created or skipped step none
+  -- a started or completed step has initial_tasks tasks, a created or skipped
+  -- step none (but one skipped by when_exhausted, whose tasks ran)
   select ss.run_id, 'step_task_count',
          format('step %s (%s) has %s tasks, initial_tasks %s', ss.step_slug, ss.status, coalesce(tc.n, 0),
                 ss.initial_tasks)
     from ss
     left join tc on tc.run_id = ss.run_id and tc.step_slug = ss.step_slug
-   where (ss.status in ('started', 'completed') and coalesce(tc.n, 0) is distinct from ss.initial_tasks::bigint)
-      or (ss.status in ('created', 'skipped') and coalesce(tc.n, 0) <> 0)
+   where (ss.status in ('started', 'completed') and ss.is_signal is not true
+          and coalesce(tc.n, 0) is distinct from ss.initial_tasks::bigint)
+      or ((ss.status = 'created' or (ss.status = 'skipped' and ss.skip_reason <> 'exhausted')) and coalesce(tc.n, 0) <> 0)
+  union all
+  -- a signal step has no task; waiting (started), it counts its signal as
+  -- its one remaining task
+  select ss.run_id, 'signal_step_has_no_task',
+         format('signal step %s (%s) has %s tasks and remaining_tasks %s', ss.step_slug, ss.status,
+                coalesce(tc.n, 0), ss.remaining_tasks)
+    from ss
+    left join tc on tc.run_id = ss.run_id and tc.step_slug = ss.step_slug
+   where ss.is_signal
+     and (coalesce(tc.n, 0) <> 0 or (ss.status = 'started' and ss.remaining_tasks is distinct from 1))
+  union all
+  -- a signal step of a running run that got its signal no longer waits
+  select ss.run_id, 'signalled_step_does_not_wait',
+         format('signal step %s is started but its signal came at %s', ss.step_slug, sg.received_at)
+    from r
+    join ss on ss.run_id = r.run_id
+    join sg on sg.run_id = ss.run_id and sg.step_slug = ss.step_slug
+   where r.status = 'started' and ss.status = 'started' and ss.is_signal
+  union all
+  -- a completed signal step's output is its signal's payload
+  select ss.run_id, 'signal_step_output_is_payload',
+         format('signal step %s is completed %s', ss.step_slug,
+                case when sg.run_id is null then 'with no signal' else 'with another output than its signal''s payload' end)
+    from ss
+    left join sg on sg.run_id = ss.run_id and sg.step_slug = ss.step_slug
+   where ss.is_signal and ss.status = 'completed' and ss.output is distinct from sg.payload
+  union all
+  -- a signal belongs to a signal step of its run
+  select sg.run_id, 'signal_has_signal_step',
+         format('signal for step %s of flow %s, which is no signal step of the run', sg.step_slug, sg.flow_slug)
+    from sg
+   where not exists (select from ss where ss.run_id = sg.run_id and ss.step_slug = sg.step_slug
+                                      and ss.flow_slug = sg.flow_slug and ss.is_signal)
   union all
   -- a completed step has every one of its tasks completed
   select ss.run_id, 'completed_step_has_completed_tasks',
@@ -204,6 +246,13 @@ begin
          format('step %s is %s with skip_reason %s', ss.step_slug, ss.status, coalesce(ss.skip_reason, 'NULL'))
     from ss
    where (ss.status = 'skipped') <> (ss.skip_reason is not null and ss.skipped_at is not null)
+  union all
+  -- a step skipped by when_exhausted has no open task left (none runs on)
+  select ss.run_id, 'exhausted_step_has_no_open_task',
+         format('step %s was skipped by when_exhausted but %s of its tasks are queued or started', ss.step_slug, tc.open)
+    from ss
+    join tc on tc.run_id = ss.run_id and tc.step_slug = ss.step_slug
+   where ss.status = 'skipped' and ss.skip_reason = 'exhausted' and tc.open > 0
   union all
   -- a map step never runs over a skipped dependency (it has no array)
   select ss.run_id, 'map_over_skipped_dependency',

@@ -56,7 +56,7 @@ begin
      where p.pronamespace = 'pgflow'::regnamespace
        and p.proname = any(array['register_worker', 'heartbeat_worker', 'stop_worker',
                                               'start_tasks', 'complete_task', 'complete_tasks', 'fail_task',
-                                              'set_vt_batch'])
+                                              'set_vt_batch', 'get_flow_shape'])
      order by p.oid
   loop
     execute format('grant execute on function %s to %I', v_fn, v_role);

@@ -4,7 +4,8 @@
 -- later included): it may start runs of them (start_flow, start_flows,
 -- start_flow_with_states), read them (get_run_with_states; select on flows,
 -- steps, deps, runs, step_states, step_tasks, where row-level security shows
--- it the rows of its flows only) and cancel, pause and resume them; a run of
+-- it the rows of its flows only; signals too), cancel, pause and resume
+-- them and send signals to their signal steps (send_signal); a run of
 -- another flow is to it a run that does not exist. It needs no privilege on
 -- pgmq: start_flow sends the messages as pgflow's owner. Calls add up: a
 -- second call adds flows, and after a null call the role has every flow;
@@ -54,14 +55,16 @@ begin
     select p.oid::regprocedure from pg_catalog.pg_proc as p
      where p.pronamespace = 'pgflow'::regnamespace
        and p.proname = any(array['start_flow', 'start_flows', 'start_flow_with_states', 'get_run_with_states',
-                                              'cancel_run', 'pause_run', 'resume_run', 'subscribe',
-                                              '_authorize_client', '_readable_flows'])
+                                              'cancel_run', 'pause_run', 'resume_run', 'retry_run', 'subscribe', 'send_signal',
+                                              'metrics_runs', 'metrics_tasks', 'metrics_queues', 'metrics_throughput',
+                                              'metrics_task_durations', 'metrics_stalled_tasks', 'list_failed_runs',
+                                              'get_flow_shape', '_authorize_client', '_readable_flows'])
      order by p.oid
   loop
     execute format('grant execute on function %s to %I', v_fn, v_role);
   end loop;
   execute format('grant select on table pgflow.flows, pgflow.steps, pgflow.deps, pgflow.runs, '
-                 'pgflow.step_states, pgflow.step_tasks to %I', v_role);
+                 'pgflow.step_states, pgflow.step_tasks, pgflow.signals to %I', v_role);
 end;
 $$;
 

@@ -30,7 +30,9 @@ begin
        and p.proname = any(array['create_flow', 'add_step', 'ensure_flow', 'set_flow_options',
                                               'set_step_options', 'get_flow_shape', 'delete_flow_and_data',
                                               'schedule_flow', 'unschedule_flow', 'requeue_stalled_tasks',
-                                              'prune', 'schedule_maintenance', 'stop_worker', 'check_invariants',
+                                              'prune', 'schedule_maintenance', 'list_schedules', 'stop_worker', 'check_invariants',
+                                              'metrics_runs', 'metrics_tasks', 'metrics_queues', 'metrics_throughput',
+                                              'metrics_task_durations', 'metrics_stalled_tasks', 'list_failed_runs',
                                               '_readable_flows'])
      order by p.oid
   loop

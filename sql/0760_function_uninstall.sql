@@ -27,8 +27,8 @@ begin
       message = format('role "%s" may not uninstall pgflow', pgflow._caller()),
       hint    = 'Only the owner of the pgflow extension (or a superuser) removes it.';
   end if;
-  -- (records restored into a database without pg_cron have no job to remove)
-  if exists (select from pg_catalog.pg_extension as e where e.extname = 'pg_cron') then
+  -- (records restored into a database that cannot reach pg_cron have no job to remove)
+  if pgflow._cron_place() is not null then
     perform pgflow._unschedule_job(s.job_name) from pgflow.schedules as s order by s.job_name;
   end if;
   delete from pgflow.schedules;

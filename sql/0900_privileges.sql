@@ -14,9 +14,9 @@
 -- the functions through which a role without table (or pgmq) privileges
 -- changes state, each checking its caller (_authorize_worker,
 -- _authorize_client, _assert_may_grant), with search_path pinned to '' like
--- every function of pgflow. get_run_with_states, start_flow_with_states and
--- get_flow_shape stay invoker functions: their callers read the tables they
--- were granted, through row-level security.
+-- every function of pgflow. get_run_with_states and start_flow_with_states
+-- stay invoker functions: their callers read the tables they were granted,
+-- through row-level security.
 revoke all on all functions in schema pgflow from public;
 
 -- The pure helpers stay public: they read nothing. (Schema pgflow itself is

@@ -274,6 +274,21 @@ begin
 end;
 $$;
 
+-- cron_connect_bare(): the same connection 'cron' with pg_cron only, for the
+-- tests that schedule from the test database itself (pg_cron's database
+-- needs no pgflow for that).
+create or replace function pgflow_tests.cron_connect_bare()
+returns text
+language plpgsql
+as $$
+begin
+  perform dblink_connect('cron', format('dbname=postgres host=127.0.0.1 port=%s user=%s',
+                                        current_setting('port'), current_user));
+  perform dblink_exec('cron', 'create extension if not exists pg_cron');
+  return 'OK';
+end;
+$$;
+
 create or replace function pgflow_tests.cron_remote(sql text)
 returns text
 language plpgsql

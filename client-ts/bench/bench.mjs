@@ -9,9 +9,12 @@
 //      BENCH_UPSTREAM_MIGRATIONS=dir   upstream's .sql migrations (scripts/bench.sh fetches them)
 //      BENCH_UPSTREAM_UNAVAILABLE=why  skip upstream, print why
 //      PGBENCH=path                    pgbench binary for L2
+//      BENCH_DB_PREFIX=bench_          the databases' names: <prefix>ours and <prefix>upstream
 //      BENCH_KEEP_DB=1                 keep bench_ours and bench_upstream afterwards (dropped otherwise)
-//      BENCH_ONLY=w1_c8,w2             run only these workloads (keys as in the JSON), for profiling
+//      BENCH_ONLY=w1_c8,lat             run only these workloads (keys as in the JSON), for profiling
 //      BENCH_TIMEOUT_S=120             give up on one workload after this long (counted as an error)
+//      BENCH_WAKE=off                  make pgflow._wake_workers a no-op in bench_ours (what wake-ups cost)
+//      BENCH_PGMQ_NOTIFY=0             turn pgmq's notify on insert on for W1's queues (throttle in ms)
 //      BENCH_REPEAT=3                  repeats of every workload (1 when BENCH_SCALE < 1); the table
 //                                      shows the median, the JSON every repeat. Repeats alternate which
 //                                      engine goes first.
@@ -28,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { latency } from './latency.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -56,6 +60,7 @@ const CFG = {
   w3: { elements: sz(1000, 10), concurrency: 4, batch: 10 },
   w4: { perLoop: sz(250, 5), steps: 10, concurrency: [1, 4] },
   w5: { runs: sz(200, 2), steps: 10, concurrency: 10 },
+  lat: { runs: sz(20, 5), loadRate: 200, loadClients: 2, idleSeconds: Math.max(2, Math.round(6 * SCALE)) },
   l1: { seconds: Math.max(1, 5 * SCALE), concurrency: 4 },
   l2: { seconds: Math.max(2, Math.round(10 * SCALE)), clients: 4, threads: 2 },
   repeat: Math.max(1, Number(process.env.BENCH_REPEAT ?? (SCALE < 1 ? 1 : 3))),
@@ -68,6 +73,8 @@ const CONN = {
   user: process.env.PGUSER || 'postgres',
 };
 const PGBENCH = process.env.PGBENCH || 'pgbench';
+// The bench's databases are <prefix>ours and <prefix>upstream (two benches on one server need two prefixes).
+const DB_PREFIX = process.env.BENCH_DB_PREFIX || 'bench_';
 
 // ---------------------------------------------------------------- helpers
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -153,9 +160,13 @@ returns void language sql as 'select null::void';`;
 const engines = [
   {
     name: 'ours',
-    db: 'bench_ours',
+    db: `${DB_PREFIX}ours`,
     async install(sql) {
       await sql.unsafe('create extension pgflow cascade').simple();
+      // A/B of the wake-ups' cost: BENCH_WAKE=off makes pgflow._wake_workers a no-op.
+      if (process.env.BENCH_WAKE === 'off') {
+        await sql.unsafe("create or replace function pgflow._wake_workers(flow_slug text) returns void language sql set search_path = '' as 'select null::void'");
+      }
       const [v] = await sql.unsafe("select extversion from pg_extension where extname = 'pgflow'");
       // Which build of the engine ran: the source of its functions, hashed.
       const [h] = await sql.unsafe(`select left(md5(string_agg(p.prosrc, '' order by p.proname, p.oid::regprocedure::text)), 10) as h
@@ -169,7 +180,7 @@ const engines = [
   },
   {
     name: 'upstream',
-    db: 'bench_upstream',
+    db: `${DB_PREFIX}upstream`,
     async install(sql) {
       if (process.env.BENCH_UPSTREAM_UNAVAILABLE) throw new Error(process.env.BENCH_UPSTREAM_UNAVAILABLE);
       const dir = process.env.BENCH_UPSTREAM_MIGRATIONS;
@@ -358,6 +369,8 @@ async function w1(eng, sql, ctr, c, rep, { perTask = false } = {}) {
   const flow = `bench_w1_c${c}${perTask ? '_each' : ''}_r${rep}`;
   await freshState(sql);
   await defineLinear(sql, flow, CFG.w1.steps);
+  // BENCH_PGMQ_NOTIFY=<throttle ms>: pgmq's own notify on insert on W1's queue, to compare its cost.
+  if (eng.name === 'ours' && process.env.BENCH_PGMQ_NOTIFY) await sql.unsafe('select pgmq.enable_notify_insert($1, $2::integer)', [flow, Number(process.env.BENCH_PGMQ_NOTIFY)]);
   await startRuns(sql, flow, CFG.w1.runs, (i) => ({ i }));
   const r = await driveWorkers(eng, ctr, flow, c, CFG.w1.batch, CFG.w1.runs * CFG.w1.steps, { perTask });
   r.runs = await verifyRuns(sql, ctr, flow, CFG.w1.runs);
@@ -470,6 +483,16 @@ async function w5(eng, sql, ctr, rep) {
   }
 }
 
+// LAT: wake-up latency of the TypeScript worker with its default options (latency.mjs).
+async function lat(eng, sql, ctr, rep) {
+  const pkg = await import(pathToFileURL(path.join(REPO, 'client-ts', 'dist', 'index.js')).href);
+  await freshState(sql);
+  return latency({
+    postgres, conn: CONN, db: eng.db, pkg, cfg: { ...CFG.lat, timeoutS: CFG.timeoutS }, tag: `r${rep}`,
+    onError: (m) => { ctr.errors++; record(ctr, 'lat', 'latency workload', { code: null, message: m }); },
+  });
+}
+
 // L1: the raw pgmq cycle a task costs at least: send, read, archive, one message at a time.
 async function l1(db, ctr, rep) {
   const q = `bench_l1_r${rep}`;
@@ -562,13 +585,13 @@ const l1At = async (n) => {
   for (let i = 0; i < n; i++) {
     const rep = l1runs.length;
     log(`L1 pgmq cycle #${rep + 1}`);
-    l1runs.push(await l1('bench_ours', limCtr, rep));
+    l1runs.push(await l1(`${DB_PREFIX}ours`, limCtr, rep));
   }
 };
 await l1At(Math.ceil(CFG.repeat / 2));
 log('L2 pgbench');
 try {
-  results.limits.l2 = await l2('bench_ours');
+  results.limits.l2 = await l2(`${DB_PREFIX}ours`);
 } catch (e) {
   results.limits.l2 = { error: e.message };
   limCtr.errors++;
@@ -586,6 +609,7 @@ const plan = [
   // ours, 25 runs per start_flows call
   ...CFG.w4.concurrency.map((c) => ({ key: `w4_c${c}_batch`, only: 'ours', fn: (e, s, k, r) => w4(e, s, k, c, r, { batch: 25 }) })),
   { key: 'w5', only: 'ours', fn: w5 },
+  { key: 'lat', only: 'ours', fn: lat },
 ];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 for (const step of plan) {
@@ -661,6 +685,16 @@ for (const c of CFG.w4.concurrency) {
   row(`W4 C=${c}, ours with start_flows, 25 runs per call (runs/s)`, get(`w4_c${c}_batch`, 'ours', (r) => r.runsPerSec), get(`w4_c${c}`, 'upstream', (r) => r.runsPerSec), { vsL1: true });
 }
 row(`W5 W1 through the TS worker, concurrency ${CFG.w5.concurrency} (tasks/s)`, get('w5', 'ours', (r) => r.tasksPerSec), undefined, { vsL1: true });
+// LAT rows: the TS worker with default options (wakes on LISTEN), ours only.
+for (const [phase, what] of [['idle', 'idle worker'], ['load', `load ${CFG.lat.loadRate} runs/s`]]) {
+  for (const p of ['p50', 'p95']) {
+    row(`LAT hop queued -> handler started, ${what}, ${p} (ms)`, get('lat', 'ours', (r) => r[phase].hops[p]), undefined);
+  }
+}
+row(`LAT 5-step linear run end to end (startFlow -> wait), idle, median (ms)`, get('lat', 'ours', (r) => r.idle.e2e.p50), undefined);
+row(`LAT same, p95 (ms)`, get('lat', 'ours', (r) => r.idle.e2e.p95), undefined);
+row(`LAT same under load, median (ms)`, get('lat', 'ours', (r) => r.load.e2e.p50), undefined);
+row(`LAT idle worker, one flow (queries/s, lower=better)`, get('lat', 'ours', (r) => r.idleQueriesPerSec), undefined);
 for (const c of CFG.w1.concurrency) {
   row(`Storage after W1 C=${c} (bytes/task, lower=better)`, get(`w1_c${c}`, 'ours', (r) => r.storage.bytesPerTask), get(`w1_c${c}`, 'upstream', (r) => r.storage.bytesPerTask));
 }

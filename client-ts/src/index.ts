@@ -11,9 +11,12 @@ export type {
   StepContext,
   StepDefinition,
   StepOptions,
+  WhenExhausted,
   WhenUnmet,
 } from './dsl/types.js';
 export type { FlowInput, FlowOutput, StepInput, StepOutput } from './dsl/flow.js';
+export { signalPayload } from './dsl/flow.js';
+export type { SignalPayload, SignalSlugs } from './dsl/flow.js';
 export { FlowDefinitionError } from './dsl/validate.js';
 export { FlowInputError } from './dsl/schema.js';
 export type { StandardSchemaV1 } from './dsl/schema.js';
@@ -24,18 +27,23 @@ export {
   pauseRun,
   registerFlow,
   resumeRun,
+  retryRun,
   RunCancelledError,
   RunFailedError,
   RunTimeoutError,
+  sendSignal,
   startFlow,
   startFlows,
   watchRun,
 } from './client/client.js';
 export type { RunHandle } from './client/client.js';
+export { listSchedules, scheduleFlow, unscheduleFlow } from './client/schedules.js';
+export type { Schedule } from './client/schedules.js';
 export { FlowShapeError } from './client/shape.js';
 export type { OptionDifference, RegisterOptions, RegisterResult } from './client/register.js';
 export type { FlowEvent, FlowEventName, RunRow, RunWithStates, StepStateRow } from './client/types.js';
 export type { PinoLikeLogger, Worker, WorkerLogger, WorkerOptions } from './worker/worker.js';
+export { PermanentError, RetryAfterError } from './worker/errors.js';
 
 /**
  * Starts a worker that runs the handlers of `flows` (see src/worker/worker.ts).

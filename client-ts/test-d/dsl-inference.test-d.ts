@@ -65,6 +65,6 @@ interface Point {
 // Runtime step definitions are plain data the worker can use.
 const flow = new Flow<Input>({ slug: 'scrape' }).step({ slug: 'fetch' }, () => 1);
 expectType<string>(flow.slug);
-expectType<'single' | 'map'>(flow.steps[0]!.type);
+expectType<'single' | 'map' | 'signal'>(flow.steps[0]!.type);
 expectType<readonly string[]>(flow.steps[0]!.dependsOn);
 expectAssignable<Function | undefined>(flow.getStep('fetch')?.handler);

@@ -1,4 +1,4 @@
-// The CLI's run commands (runs, run, start, cancel, pause, resume, schedules)
+// The CLI's run commands (runs, run, start, cancel, pause, resume, retry, schedules)
 // against a real database: the built dist/cli/main.js (test/global-setup.ts
 // builds it), in a database of this file's own, tasks worked through pgflow's
 // SQL functions as a worker would.
@@ -265,46 +265,60 @@ describe('pgflow-ts cancel, pause, resume', () => {
   });
 });
 
+describe('pgflow-ts retry', () => {
+  it('takes a failed run back to started; a run that is not failed is an error (55000), exit 1', async () => {
+    const runId = (await ok(['start', 'cli_orders'])).trimEnd();
+    await startTasks('cli_orders');
+    await db.sql`select pgflow.fail_task(${runId}::uuid, 'fetch', 0, 'down', retryable => false)`;
+    expect((await runRow(runId)).status).toBe('failed');
+    expect(await ok(['retry', runId])).toBe(`run ${runId}: started\n`);
+    expect((await runRow(runId)).status).toBe('started');
+    const again = await cli(['retry', runId]);
+    expect(again).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `pgflow-ts: error 55000: run "${runId}" is started and cannot be retried (hint: Only a failed run can be retried; a started or paused run is still going, a completed one is done.)\n`,
+    });
+    expect((await cli(['retry', 'nope'])).code).toBe(2);
+  });
+});
+
 describe('pgflow-ts schedules', () => {
-  it('says when pg_cron is not installed in the database', async () => {
-    expect(await ok(['schedules'])).toBe(
-      `no schedules\nnote: pg_cron is not installed in database "${db.name}": pgflow's schedules need it (see docs/schedules.md)\n`,
-    );
+  it('says when there are none', async () => {
+    expect(await ok(['schedules'])).toBe('no schedules\n');
   });
 
   // pg_cron runs jobs in one database only (cron.database_name): the test
   // schedules a job there, under a name of its own, and removes it after.
   describe('where pg_cron is installed', () => {
     const slug = `cli_sched_${process.pid}`;
-    let cronDb: postgres.Sql | undefined;
-    let cronDbName = '';
+    let scheduled = false;
 
+    // from this file's database: pg_cron runs in the one cron.database_name
+    // names, reached through dblink (the job is made there, to run here)
     beforeAll(async () => {
-      const admin = postgres({ ...connection, database: 'postgres', max: 1, onnotice: () => {} });
-      const [row] = await admin<{ db: string }[]>`
-        select current_setting('cron.database_name', true) as db`;
-      await admin.end();
-      if (!row?.db) return;
+      const [row] = await db.sql<{ db: string | null; dblink: boolean }[]>`
+        select current_setting('cron.database_name', true) as db,
+               exists (select from pg_available_extensions where name = 'dblink') as dblink`;
+      if (!row?.db || !row.dblink) return;
       const sql = postgres({ ...connection, database: row.db, max: 1, onnotice: () => {} });
-      const [ready] = await sql<{ ok: boolean }[]>`
-        select count(*) = 2 as ok from pg_extension where extname in ('pg_cron', 'pgflow')`;
-      if (!ready?.ok) return void (await sql.end());
-      cronDb = sql;
-      cronDbName = row.db;
-      await sql`select pgflow.create_flow(${slug})`;
-      await sql`select pgflow.add_step(${slug}, 'report')`;
-      await sql`select pgflow.schedule_flow(${slug + '_nightly'}, '0 3 * * *', ${slug}, '{"full": true}')`;
+      const [ready] = await sql<{ ok: boolean }[]>`select count(*) = 1 as ok from pg_extension where extname = 'pg_cron'`;
+      await sql.end();
+      if (!ready?.ok) return;
+      await db.sql`create extension if not exists dblink`;
+      await db.sql`select pgflow.create_flow(${slug})`;
+      await db.sql`select pgflow.add_step(${slug}, 'report')`;
+      await db.sql`select pgflow.schedule_flow(${slug + '_nightly'}, '0 3 * * *', ${slug}, '{"full": true}')`;
+      scheduled = true;
     });
 
     afterAll(async () => {
-      if (cronDb === undefined) return;
-      await cronDb`select pgflow.delete_flow_and_data(${slug})`;
-      await cronDb.end();
+      if (scheduled) await db.sql`select pgflow.delete_flow_and_data(${slug})`;
     });
 
     it('lists pgflow\'s jobs with schedule and command from cron.job', async (ctx) => {
-      if (cronDb === undefined) return ctx.skip();
-      const r = await cli(['schedules'], { PGDATABASE: cronDbName });
+      if (!scheduled) return ctx.skip();
+      const r = await cli(['schedules']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const lines = r.stdout.trimEnd().split('\n');

@@ -19,8 +19,8 @@ select results_eq($$ select event from realtime.sent order by n $$,
   'the last failure sends step:<slug>:failed, then run:failed');
 select is((select payload - 'failed_at' - 'started_at' from realtime.sent where event = 'step:a:failed'),
   jsonb_build_object('event_type', 'step:failed', 'run_id', :'rid', 'flow_slug', 'ev_failure',
-                     'step_slug', 'a', 'status', 'failed', 'error_message', 'disk full'),
-  'step:failed carries the error message');
+                     'step_slug', 'a', 'status', 'failed', 'error_message', 'disk full', 'failure', 'exhausted'),
+  'step:failed carries the error message, and why (its attempts ran out)');
 select is((select payload - 'failed_at' from realtime.sent where event = 'run:failed'),
   jsonb_build_object('event_type', 'run:failed', 'run_id', :'rid', 'flow_slug', 'ev_failure',
                      'status', 'failed', 'error_message', 'disk full'),

@@ -16,10 +16,10 @@ select pgflow_tests.read_and_start('ev_map_type');
 select pgflow.complete_task(:'rid', 'd', 0, '{"not": "array"}');
 
 select results_eq($$ select event from realtime.sent order by n $$,
-  $$ values ('run:started'::text), ('step:d:started'), ('step:d:completed'), ('step:m:failed'), ('run:failed') $$,
-  'd completes, then the map and the run fail');
-select ok((select bool_and(payload ->> 'error_message' = 'map step "m" needs an array, but step "d" output object')
-             from realtime.sent where event in ('step:m:failed', 'run:failed')),
+  $$ values ('run:started'::text), ('step:d:started'), ('step:d:failed'), ('run:failed') $$,
+  'd, whose output the map cannot map over, fails, and the run with it');
+select ok((select bool_and(payload ->> 'error_message' = '[TYPE_VIOLATION] map step "m" needs an array, but step "d" output object')
+             from realtime.sent where event in ('step:d:failed', 'run:failed')),
   'both failure events carry the error message');
 
 select * from finish();

@@ -2,7 +2,7 @@ begin;
 select plan(20);
 
 select throws_ok($$ select pgflow.ensure_flow(null, '{"steps": []}') $$, '22004', 'flow slug must not be null', 'null slug');
-select throws_ok($$ select pgflow.ensure_flow('bad-slug', '{"steps": []}') $$, '22023', null, 'invalid slug');
+select throws_ok($$ select pgflow.ensure_flow('bad-slug', '{"steps": []}') $$, '23514', null, 'invalid slug');
 select throws_ok($$ select pgflow.ensure_flow('fs_bad', null) $$, '22004', 'shape must not be null', 'null shape');
 select throws_ok($$ select pgflow.ensure_flow('fs_bad', '[]') $$,
   '22023', 'shape must be an object with a "steps" array, got []', 'shape not an object');

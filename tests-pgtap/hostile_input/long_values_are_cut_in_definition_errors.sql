@@ -24,10 +24,10 @@ select pgflow.create_flow('lv_def');
 select pgflow.add_step('lv_def', 'a');
 select pgflow.add_step('lv_def', 'b', array['a'], run_if => '{"a": 1}');
 
-select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'x', step_type => (select v from big)) $$), '22023 short', 'add_step, step_type');
+select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'x', step_type => (select v from big)) $$), '23514 short', 'add_step, step_type');
 select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'x', when_unmet => (select v from big)) $$), '22023 short', 'add_step, when_unmet');
 select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'x', array[(select v from big), (select v from big)]) $$), '22023 short', 'add_step, a dependency listed twice');
-select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'x', array[(select v from big)]) $$), '42704 short', 'add_step, an unknown dependency');
+select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'x', array[(select v from big)]) $$), '23503 short', 'add_step, an unknown dependency');
 select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'x', array['a'], run_if => jsonb_build_object((select v from big), 1)) $$), '22023 short', 'add_step, a condition key');
 select is(pg_temp.error_of($$ select pgflow.add_step('lv_def', 'b', array['a'], run_if => jsonb_build_object('a', (select v from big))) $$), '42710 short', 'add_step, another definition');
 select is(pg_temp.error_of($$ select pgflow.set_flow_options((select v from big), 1) $$), '42704 short', 'set_flow_options, flow');

@@ -22,11 +22,11 @@ end $$;
 create temp table big as select repeat('a', 1024 * 1024) as v, repeat('a b', 350000) as bad;
 select pgflow.create_flow('lv_flow');
 
-select is(pg_temp.error_of($$ select pgflow.create_flow((select v from big)) $$), '22023 short', 'create_flow, too long');
-select is(pg_temp.error_of($$ select pgflow.create_flow((select bad from big)) $$), '22023 short', 'create_flow, bad characters');
-select is(pg_temp.error_of($$ select pgflow.ensure_flow((select v from big), '{"steps": []}') $$), '22023 short', 'ensure_flow');
-select is(pg_temp.error_of($$ select pgflow.add_step((select v from big), 'a') $$), '22023 short', 'add_step, flow slug');
-select is(pg_temp.error_of($$ select pgflow.add_step('lv_flow', (select v from big)) $$), '22023 short', 'add_step, step slug');
+select is(pg_temp.error_of($$ select pgflow.create_flow((select v from big)) $$), '23514 short', 'create_flow, too long');
+select is(pg_temp.error_of($$ select pgflow.create_flow((select bad from big)) $$), '23514 short', 'create_flow, bad characters');
+select is(pg_temp.error_of($$ select pgflow.ensure_flow((select v from big), '{"steps": []}') $$), '23514 short', 'ensure_flow');
+select is(pg_temp.error_of($$ select pgflow.add_step((select v from big), 'a') $$), '23514 short', 'add_step, flow slug');
+select is(pg_temp.error_of($$ select pgflow.add_step('lv_flow', (select v from big)) $$), '23514 short', 'add_step, step slug');
 select is(pg_temp.error_of($$ select pgflow.get_flow_shape((select v from big)) $$), '42704 short', 'get_flow_shape');
 select is(pg_temp.error_of($$ select pgflow.subscribe((select v from big)) $$), '42704 short', 'subscribe');
 select throws_ok($$ select pgflow.get_flow_shape((select left(v, 300) from big)) $$,

@@ -37,7 +37,7 @@ select ok(not has_table_privilege(:'gw', 'pgflow.runs', 'select'), 'and no pgflo
 select pgflow.grant_client(:'gw');
 select pgflow.grant_admin(:'gw');
 select ok(has_function_privilege(:'gw', 'pgflow.create_flow(text,integer,integer,integer)', 'execute')
-          and has_function_privilege(:'gw', 'pgflow.start_flow(text,jsonb,uuid)', 'execute'),
+          and has_function_privilege(:'gw', 'pgflow.start_flow(text,jsonb,uuid,text)', 'execute'),
   'roles can be combined');
 
 select pgflow.revoke_all(:'gw');

@@ -15,9 +15,17 @@ select ok(exists (select from pg_depend as d
                      and d.refobjid = (select oid from pg_extension where extname = 'pgmq')
                      and d.deptype = 'n'),
   'pgflow depends on pgmq');
-select is((select requires from pg_available_extension_versions
-            where name = 'pgflow' and version = (select extversion from pg_extension where extname = 'pgflow')),
-  array['pgmq']::name[], 'its control file requires pgmq only');
+-- Installed from files, pg_available_extension_versions lists it; registered through pg_tle
+-- (make pgtle), pgtle.available_extension_versions() does, and pg_tle adds itself to requires.
+select results_eq(
+  case when exists (select from pg_available_extension_versions where name = 'pgflow')
+    then $$ select requires from pg_available_extension_versions
+             where name = 'pgflow' and version = (select extversion from pg_extension where extname = 'pgflow') $$
+    else $$ select array_remove(requires, 'pg_tle') from pgtle.available_extension_versions()
+             where name = 'pgflow' and version = (select extversion from pg_extension where extname = 'pgflow') $$
+  end,
+  $$ values (array['pgmq']::name[]) $$,
+  'its control file requires pgmq only (and pg_tle where registered through it)');
 select is_empty($$ select p.oid::regprocedure from pg_proc as p
                     where p.pronamespace = 'pgflow'::regnamespace
                       and not exists (select from pg_depend as d

@@ -11,11 +11,11 @@ select plan(3);
 select is_empty($$
   select p.oid::regprocedure::text
     from pg_proc as p
-   where p.oid in ('pgflow.start_flow(text, jsonb, uuid)'::regprocedure, 'pgflow.start_flows(text, jsonb)'::regprocedure,
+   where p.oid in ('pgflow.start_flow(text, jsonb, uuid, text)'::regprocedure, 'pgflow.start_flows(text, jsonb, text[])'::regprocedure,
                    'pgflow.start_tasks(text, bigint[], uuid)'::regprocedure,
                    'pgflow.complete_task(uuid, text, integer, jsonb)'::regprocedure,
                    'pgflow.complete_tasks(jsonb)'::regprocedure,
-                   'pgflow.fail_task(uuid, text, integer, text)'::regprocedure, 'pgflow.resume_run(uuid)'::regprocedure)
+                   'pgflow.fail_task(uuid, text, integer, text, boolean, integer)'::regprocedure, 'pgflow.resume_run(uuid)'::regprocedure)
      and not p.proconfig @> array['search_path=""', 'plan_cache_mode=force_generic_plan', 'enable_seqscan=off',
                                   'enable_hashjoin=off', 'enable_mergejoin=off', 'jit=off', 'join_collapse_limit=1'] $$,
   'every entry point of the hot path sets plan_cache_mode, enable_seqscan, enable_hashjoin, enable_mergejoin, jit and join_collapse_limit');

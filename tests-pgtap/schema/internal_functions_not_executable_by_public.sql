@@ -21,8 +21,9 @@ select set_eq($$ select p.proname::text from pg_proc as p
   array['create_flow', 'add_step', 'start_flow', 'start_flows', 'start_tasks', 'complete_task', 'fail_task', 'set_vt_batch',
         'register_worker', 'heartbeat_worker', 'stop_worker', 'schedule_flow', 'unschedule_flow',
         'requeue_stalled_tasks', 'prune', 'schedule_maintenance', 'check_invariants', 'complete_tasks',
-        'cancel_run', 'pause_run', 'resume_run', 'subscribe', 'ensure_flow', 'set_flow_options',
-        'set_step_options', 'delete_flow_and_data', '_authorize_client', '_readable_flows'],
+        'cancel_run', 'pause_run', 'resume_run', 'retry_run', 'send_signal', 'subscribe', 'ensure_flow', 'set_flow_options',
+        'set_step_options', 'delete_flow_and_data', 'get_flow_shape', 'list_schedules', '_authorize_client', '_readable_flows',
+        'metrics_queues'],
   'exactly the state-changing functions, and the two that read pgflow.grants for clients, are security definer');
 
 select * from finish();

@@ -5,8 +5,8 @@ select plan(29);
 select has_table('pgflow', 'runs', 'table pgflow.runs exists');
 select columns_are('pgflow', 'runs',
   array['run_id', 'flow_slug', 'status', 'input', 'output', 'remaining_steps',
-        'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'cancel_reason', 'paused_at'],
-  'pgflow.runs has the documented columns and cancelled_at, cancel_reason, paused_at');
+        'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'cancel_reason', 'paused_at', 'idempotency_key'],
+  'pgflow.runs has the documented columns and cancelled_at, cancel_reason, paused_at, idempotency_key');
 select col_is_pk('pgflow', 'runs', 'run_id', 'run_id is the primary key');
 
 select col_type_is('pgflow', 'runs', 'run_id', 'uuid', 'run_id is uuid');

@@ -1,13 +1,13 @@
 begin;
-select plan(38);
+select plan(41);
 
 -- pgflow.steps: the contract's columns plus opt_start_delay.
 select has_table('pgflow', 'steps', 'table pgflow.steps exists');
 select columns_are('pgflow', 'steps',
   array['flow_slug', 'step_slug', 'step_type', 'step_index', 'deps_count',
         'opt_max_attempts', 'opt_base_delay', 'opt_timeout', 'opt_start_delay', 'created_at',
-        'run_if', 'run_unless', 'when_unmet'],
-  'pgflow.steps has the documented columns, opt_start_delay and the condition columns');
+        'run_if', 'run_unless', 'when_unmet', 'when_exhausted'],
+  'pgflow.steps has the documented columns, opt_start_delay, the condition columns and when_exhausted');
 select col_is_pk('pgflow', 'steps', array['flow_slug', 'step_slug'], 'the primary key is (flow_slug, step_slug)');
 
 select col_type_is('pgflow', 'steps', 'flow_slug', 'text', 'flow_slug is text');
@@ -27,6 +27,9 @@ select col_is_null('pgflow', 'steps', 'run_if', 'run_if is nullable (no conditio
 select col_is_null('pgflow', 'steps', 'run_unless', 'run_unless is nullable (no condition)');
 select col_not_null('pgflow', 'steps', 'when_unmet', 'when_unmet is not null');
 select col_default_is('pgflow', 'steps', 'when_unmet', 'skip', 'when_unmet defaults to skip');
+select col_type_is('pgflow', 'steps', 'when_exhausted', 'text', 'when_exhausted is text');
+select col_not_null('pgflow', 'steps', 'when_exhausted', 'when_exhausted is not null');
+select col_default_is('pgflow', 'steps', 'when_exhausted', 'fail', 'when_exhausted defaults to fail');
 
 select col_not_null('pgflow', 'steps', 'flow_slug', 'flow_slug is not null');
 select col_not_null('pgflow', 'steps', 'step_slug', 'step_slug is not null');

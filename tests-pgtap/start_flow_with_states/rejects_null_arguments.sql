@@ -14,7 +14,7 @@ select is_empty($$ select 1 from pgflow.runs where flow_slug = 'sfws_nulls' $$, 
 select is(cardinality(pgflow_tests.queue_message_ids('sfws_nulls')), 0, 'nothing was queued');
 select isnt(pgflow.start_flow_with_states('sfws_nulls', '{}', null) #>> '{run,run_id}', null,
   'run_id null: a new id is made');
-select is((select prosecdef from pg_proc where oid = 'pgflow.start_flow_with_states(text,jsonb,uuid)'::regprocedure), false,
+select is((select prosecdef from pg_proc where oid = 'pgflow.start_flow_with_states(text,jsonb,uuid,text)'::regprocedure), false,
   'still an invoker function');
 
 select * from finish();

@@ -9,7 +9,7 @@ select pgflow.create_flow('sfc_map');
 select pgflow.add_step('sfc_map', 'm', step_type => 'map');
 select pgflow.add_step('sfc_map', 'after', array['m']);
 create temp table runs as
-select r.run_id, n from pgflow.start_flows('sfc_map', '[[], [1, 2], []]') with ordinality as r(run_id, flow_slug, status, input, output, remaining_steps, started_at, completed_at, failed_at, cancelled_at, cancel_reason, paused_at, n);
+select r.run_id, n from pgflow.start_flows('sfc_map', '[[], [1, 2], []]') with ordinality as r(run_id, flow_slug, status, input, output, remaining_steps, started_at, completed_at, failed_at, cancelled_at, cancel_reason, paused_at, idempotency_key, n);
 
 select is((select array_agg(r.status order by x.n) from runs as x join pgflow.runs as r using (run_id)),
   array['started', 'started', 'started'], 'three runs started');
@@ -25,7 +25,7 @@ select pgflow.create_flow('sfc_cond');
 select pgflow.add_step('sfc_cond', 'go', run_if => '{"run": {"go": true}}');
 create temp table cond as
 select r.run_id, n from pgflow.start_flows('sfc_cond', '[{"go": true}, {"go": false}, {"go": true}]')
-  with ordinality as r(run_id, flow_slug, status, input, output, remaining_steps, started_at, completed_at, failed_at, cancelled_at, cancel_reason, paused_at, n);
+  with ordinality as r(run_id, flow_slug, status, input, output, remaining_steps, started_at, completed_at, failed_at, cancelled_at, cancel_reason, paused_at, idempotency_key, n);
 select is((select array_agg(ss.status order by x.n) from cond as x join pgflow.step_states as ss using (run_id)),
   array['started', 'skipped', 'started'], 'each run''s condition is tested against its own input');
 select is((select array_agg(r.status order by x.n) from cond as x join pgflow.runs as r using (run_id)),

@@ -1,4 +1,4 @@
-// `pgflow-ts start`, `cancel`, `pause`, `resume`: one call of pgflow's SQL
+// `pgflow-ts start`, `cancel`, `pause`, `resume`, `retry`: one call of pgflow's SQL
 // function each. Its errors (42704 unknown flow or run, 55000 wrong state,
 // 42501 no grant) pass through to the one-line report in main.ts.
 import type { Sql } from 'postgres';
@@ -10,9 +10,9 @@ export async function startRun(sql: Sql, flowSlug: string, input: string): Promi
   return run!.run_id;
 }
 
-export type RunAction = 'cancel' | 'pause' | 'resume';
+export type RunAction = 'cancel' | 'pause' | 'resume' | 'retry';
 
-/** pgflow.cancel_run, pause_run or resume_run: the run's status afterwards. */
+/** pgflow.cancel_run, pause_run, resume_run or retry_run: the run's status afterwards. */
 export async function changeRun(sql: Sql, action: RunAction, runId: string, reason?: string): Promise<string> {
   const rows =
     action === 'cancel'
@@ -21,6 +21,8 @@ export async function changeRun(sql: Sql, action: RunAction, runId: string, reas
         : await sql<{ status: string }[]>`select status from pgflow.cancel_run(${runId}::uuid, ${reason}::text)`
       : action === 'pause'
         ? await sql<{ status: string }[]>`select status from pgflow.pause_run(${runId}::uuid)`
-        : await sql<{ status: string }[]>`select status from pgflow.resume_run(${runId}::uuid)`;
+        : action === 'retry'
+          ? await sql<{ status: string }[]>`select status from pgflow.retry_run(${runId}::uuid)`
+          : await sql<{ status: string }[]>`select status from pgflow.resume_run(${runId}::uuid)`;
   return rows[0]!.status;
 }

@@ -6,7 +6,7 @@ import { CliError } from './errors.js';
 
 type Postgres = typeof import('postgres');
 
-async function loadPostgres(): Promise<Postgres> {
+export async function loadPostgres(): Promise<Postgres> {
   try {
     const mod = (await import('postgres')) as unknown as { default?: Postgres };
     return mod.default ?? (mod as unknown as Postgres);

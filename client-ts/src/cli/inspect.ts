@@ -36,7 +36,8 @@ export function renderManifest(flow: InspectableFlow): string {
     depth.set(step.slug, Math.max(-1, ...step.dependsOn.map((d) => depth.get(d) ?? 0)) + 1);
   }
   const dependents = new Set(flow.steps.flatMap((s) => s.dependsOn));
-  const box = (s: InspectableFlow['steps'][number]) => (s.type === 'map' ? `{${s.slug}}` : `[${s.slug}]`);
+  const box = (s: InspectableFlow['steps'][number]) =>
+    s.type === 'map' ? `{${s.slug}}` : s.type === 'signal' ? `<${s.slug}>` : `[${s.slug}]`;
 
   const out = [`flow ${flow.slug}`, `  options: ${formatOptions(flow.options)}`, '', `steps (${flow.steps.length}):`];
   if (flow.steps.length > 0) {
@@ -62,7 +63,7 @@ export function renderManifest(flow: InspectableFlow): string {
   }
   out.push('', 'edges:');
   const edges = flow.steps.flatMap((s) => {
-    const note = s.type === 'map' ? '  (one task per element)' : '';
+    const note = s.type === 'map' ? '  (one task per element)' : s.type === 'signal' ? '  (waits for send_signal)' : '';
     const from = s.dependsOn.length === 0 && s.type === 'map' ? ['(run input)'] : s.dependsOn;
     return from.map((d) => `  ${d} --> ${s.slug}${note}`);
   });

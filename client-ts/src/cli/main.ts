@@ -12,6 +12,8 @@ import { CliError, databaseErrorLine, EXIT_FAILURE, EXIT_USAGE, UsageError } fro
 import { renderManifest } from './inspect.js';
 import { listRuns, RUN_STATUSES, showRun } from './runs.js';
 import { listSchedules } from './schedules.js';
+import { DB_COMMANDS, runDbCommand, type DbCommand } from './install.js';
+import { runDashboard } from './dashboard.js';
 
 const HELP = `usage: pgflow-ts <command> [options]
 
@@ -41,8 +43,18 @@ does; times in UTC):
   pause <run-id>
   resume <run-id>
       pgflow.cancel_run, pause_run or resume_run; print the run's new status
+  retry <run-id>
+      pgflow.retry_run: a failed run goes on from where it failed (completed
+      steps kept, failed tasks run again); print the run's new status
   schedules
       pgflow's pg_cron jobs (pgflow.schedules), with schedule and command
+  db install | db upgrade
+      install pgflow into the database, or update it to the newest version:
+      create extension where pgflow's files are on the server, else through
+      pg_tle with the script this package ships (docs/managed-postgres.md)
+  dashboard [--port 8080] [--host 127.0.0.1]
+      a web dashboard of flows, runs (live) and metrics, and /metrics for
+      Prometheus, acting as the connecting role, until Ctrl-C
 
 options:
   -o, --out <dir>       where compile writes (default: ./migrations)
@@ -52,6 +64,8 @@ options:
   -n, --limit <n>       runs: at most n (default 20)
   -i, --input <json>    start: the run input (default {})
   -r, --reason <text>   cancel: why, stored in runs.cancel_reason
+  -p, --port <n>        dashboard: the port (default 8080)
+  -H, --host <addr>     dashboard: the address to listen on (default 127.0.0.1)
   -h, --help            show this help
   -v, --version         print the version
 
@@ -154,7 +168,7 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-type OptionName = 'out' | 'export' | 'flow' | 'status' | 'limit' | 'input' | 'reason';
+type OptionName = 'out' | 'export' | 'flow' | 'status' | 'limit' | 'input' | 'reason' | 'port' | 'host';
 
 interface Command {
   /** What its one positional argument is called, if it takes one. */
@@ -171,7 +185,10 @@ const COMMANDS: Record<string, Command> = {
   cancel: { argument: 'a run id', options: ['reason'] },
   pause: { argument: 'a run id', options: [] },
   resume: { argument: 'a run id', options: [] },
+  retry: { argument: 'a run id', options: [] },
   schedules: { options: [] },
+  db: { argument: 'install or upgrade', options: [] },
+  dashboard: { options: ['port', 'host'] },
 };
 
 const DEFAULT_LIMIT = 20;
@@ -220,6 +237,8 @@ async function main(argv: string[]): Promise<void> {
       limit: { type: 'string', short: 'n' },
       input: { type: 'string', short: 'i' },
       reason: { type: 'string', short: 'r' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string', short: 'H' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -263,12 +282,19 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'cancel':
     case 'pause':
-    case 'resume': {
+    case 'resume':
+    case 'retry': {
       const id = runId(arg!);
       return withDatabase(async (sql) => print(`run ${id}: ${await changeRun(sql, command, id, values.reason)}\n`));
     }
+    case 'dashboard':
+      return runDashboard({ port: values.port, host: values.host });
     case 'schedules':
       return withDatabase(async (sql) => print(await listSchedules(sql)));
+    case 'db': {
+      if (!(DB_COMMANDS as readonly string[]).includes(arg!)) throw new UsageError(`db takes install or upgrade, not "${arg}"`);
+      return withDatabase(async (sql) => print(await runDbCommand(sql, arg as DbCommand)));
+    }
   }
 }
 

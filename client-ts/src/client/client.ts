@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
-import type { AnyFlow, FlowInput, FlowOutput } from '../dsl/flow.js';
+import type { AnyFlow, FlowInput, FlowOutput, SignalSlugs, StepOutput } from '../dsl/flow.js';
 import { FlowInputError, validateWithSchema } from '../dsl/schema.js';
 import { isConnectionLost } from '../pg-errors.js';
 import { checkFlowShapeOnce } from './shape.js';
@@ -145,6 +145,23 @@ export async function resumeRun<Output = unknown>(sql: Sql, runId: string): Prom
 }
 
 /**
+ * Retries a failed run (pgflow.retry_run) and returns it, started again from
+ * where it failed: completed steps keep their outputs, the tasks that did not
+ * complete run again with fresh attempts, the steps downstream wait as in a
+ * new run. A run that is not failed (cancelled included) is an error (55000),
+ * an unknown one 42704.
+ *
+ * @example
+ * try { await run.wait() } catch (err) {
+ *   if (err instanceof RunFailedError) await retryRun(sql, run.runId) // after fixing the cause
+ * }
+ */
+export async function retryRun<Output = unknown>(sql: Sql, runId: string): Promise<RunRow<Output>> {
+  const [row] = await sql<{ r: RunRow<Output> }[]>`select to_jsonb(r) as r from pgflow.retry_run(${runId}::uuid) as r`;
+  return row!.r;
+}
+
+/**
  * The input to store: validated by the flow's inputSchema when it has one (the
  * schema's output), as is otherwise. Rejects with FlowInputError.
  */
@@ -163,27 +180,41 @@ async function checkedInput(flow: AnyFlow, input: unknown): Promise<unknown> {
  * flow on this client, the flow's shape is checked against the database
  * (FlowShapeError when it is not registered or differs).
  *
+ * With `idempotencyKey` (1 to 255 characters), a second start of the flow
+ * with the same key starts nothing and returns a handle on the first run
+ * (its runId, not the one given), also when two processes start it at once;
+ * the key is kept until the run is pruned. Events of a run started earlier
+ * are not replayed.
+ *
  * @example
  * const handle = await startFlow(sql, flow, { url: 'https://example.com' })
  * const output = await handle.wait({ timeoutMs: 60_000 })
+ * const again = await startFlow(sql, flow, input, { idempotencyKey: `order-${orderId}` })
  */
 export async function startFlow<F extends AnyFlow>(
   sql: Sql,
   flow: F,
   input: FlowInput<F>,
-  options: { runId?: string } = {},
+  options: { runId?: string; idempotencyKey?: string } = {},
 ): Promise<RunHandle<F>> {
   const value = await checkedInput(flow, input);
   await checkFlowShapeOnce(sql, flow);
   const runId = options.runId ?? randomUUID();
   const watcher = await RunWatcher.open<F>(sql, flow.slug, runId);
+  let startedId: string;
   try {
-    await sql`select run_id from pgflow.start_flow(${flow.slug}, ${json(value)}::text::jsonb, ${runId}::uuid)`;
+    const [row] = await sql<{ run_id: string }[]>`
+      select run_id from pgflow.start_flow(${flow.slug}, ${json(value)}::text::jsonb, ${runId}::uuid,
+                                           ${options.idempotencyKey ?? null}::text)`;
+    startedId = row!.run_id;
   } catch (err) {
     await watcher.close();
     throw err;
   }
-  return watcher;
+  if (startedId === runId) return watcher;
+  // the key's run, started before
+  await watcher.close();
+  return RunWatcher.open<F>(sql, flow.slug, startedId);
 }
 
 /**
@@ -194,10 +225,20 @@ export async function startFlow<F extends AnyFlow>(
  * Each input is validated and the shape checked first, as by startFlow
  * (FlowInputError names the first invalid input by its position).
  *
+ * With `idempotencyKeys`, one per input (null: none), an input whose key a
+ * run of the flow holds already, or an earlier input holds, starts nothing
+ * and gets that run's id in its place.
+ *
  * @example
  * const runIds = await startFlows(sql, flow, [{ url: 'https://a.example' }, { url: 'https://b.example' }])
+ * await startFlows(sql, flow, orders, { idempotencyKeys: orders.map((o) => `order-${o.id}`) })
  */
-export async function startFlows<F extends AnyFlow>(sql: Sql, flow: F, inputs: readonly FlowInput<F>[]): Promise<string[]> {
+export async function startFlows<F extends AnyFlow>(
+  sql: Sql,
+  flow: F,
+  inputs: readonly FlowInput<F>[],
+  options: { idempotencyKeys?: readonly (string | null)[] } = {},
+): Promise<string[]> {
   const values: unknown[] = [];
   for (const [i, input] of inputs.entries()) {
     try {
@@ -209,9 +250,43 @@ export async function startFlows<F extends AnyFlow>(sql: Sql, flow: F, inputs: r
     }
   }
   await checkFlowShapeOnce(sql, flow);
+  const keys = options.idempotencyKeys === undefined ? null : JSON.stringify(options.idempotencyKeys);
   const rows = await sql<{ run_id: string }[]>`
-    select run_id from pgflow.start_flows(${flow.slug}, ${JSON.stringify(values)}::text::jsonb)`;
+    select run_id from pgflow.start_flows(${flow.slug}, ${JSON.stringify(values)}::text::jsonb,
+      (select array_agg(k.e order by k.n)
+         from jsonb_array_elements_text(${keys}::text::jsonb) with ordinality as k(e, n)))`;
   return rows.map((r) => r.run_id);
+}
+
+/**
+ * Sends a signal to signal step `stepSlug` of a run (pgflow.send_signal): the
+ * step completes with `payload` as its output and its dependents go on. Sent
+ * before the step is ready (or while the run is paused), the signal is kept
+ * and applied when it can be. Returns the step's state after the signal
+ * (status 'completed' when applied, 'created' or 'started' when kept), or
+ * null when the step had a signal already: the first one wins. Typed by the
+ * flow: the slug must be one of its signal steps, the payload of that step's
+ * type. Errors (PostgresError): an unknown run, or one of a flow this role
+ * is no client of (42704); a step that is not a signal step (42809); a
+ * finished run or a settled step (55000).
+ *
+ * @example
+ * await sendSignal(sql, refund, runId, 'approve', { by: 'ann' })
+ */
+export async function sendSignal<F extends AnyFlow, S extends SignalSlugs<F>>(
+  sql: Sql,
+  flow: F,
+  runId: string,
+  stepSlug: S,
+  payload: StepOutput<F, S>,
+): Promise<StepStateRow | null> {
+  const step = flow.getStep(stepSlug);
+  if (step !== undefined && step.type !== 'signal') {
+    throw new TypeError(`step "${stepSlug}" of flow "${flow.slug}" is a ${step.type} step, not a signal step`);
+  }
+  const [row] = await sql<{ s: StepStateRow }[]>`
+    select to_jsonb(s) as s from pgflow.send_signal(${runId}::uuid, ${stepSlug}::text, ${json(payload)}::text::jsonb) as s`;
+  return row === undefined ? null : row.s;
 }
 
 /**

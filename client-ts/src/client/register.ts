@@ -9,7 +9,7 @@ import type { StepOptions } from '../dsl/types.js';
 import { rememberShapeChecked } from './shape.js';
 
 /** An option name as the DSL spells it. */
-export type OptionName = keyof StepOptions;
+export type OptionName = Exclude<keyof StepOptions, 'whenExhausted'>;
 
 /**
  * An option whose value in code differs from the one in the database.

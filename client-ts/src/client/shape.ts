@@ -11,7 +11,7 @@ export type ShapedFlow = {
   readonly slug: string;
   readonly steps: readonly {
     readonly slug: string;
-    readonly type: 'single' | 'map';
+    readonly type: 'single' | 'map' | 'signal';
     readonly dependsOn: readonly string[];
     readonly condition?: StepCondition;
   }[];
@@ -20,7 +20,7 @@ export type ShapedFlow = {
 /** A step as the database has it (pgflow.steps and pgflow.deps). */
 export interface DatabaseStep {
   slug: string;
-  type: 'single' | 'map';
+  type: 'single' | 'map' | 'signal';
   deps: string[];
   run_if: Json | null;
   run_unless: Json | null;

@@ -16,6 +16,8 @@ export interface RunRow<Output = unknown> {
   cancelled_at: string | null;
   cancel_reason: string | null;
   paused_at: string | null;
+  /** The idempotency key the run was started with (startFlow's idempotencyKey), if any. */
+  idempotency_key: string | null;
 }
 
 /** A row of pgflow.step_states, as get_run_with_states returns it. */

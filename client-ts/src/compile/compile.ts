@@ -6,7 +6,7 @@ type CompilableFlow = {
   readonly options: Readonly<FlowOptions>;
   readonly steps: readonly {
     readonly slug: string;
-    readonly type: 'single' | 'map';
+    readonly type: 'single' | 'map' | 'signal';
     readonly dependsOn: readonly string[];
     readonly options: Readonly<StepOptions>;
     readonly condition?: StepCondition;
@@ -84,9 +84,10 @@ export function compileFlow(flow: CompilableFlow): string {
       `"deps": [${step.dependsOn.map((d) => JSON.stringify(d)).join(', ')}]`,
     ];
     fields.push(...conditionFields(step.condition));
-    if (options.length > 0) {
-      fields.push(`"options": {${options.map(([name, value]) => `"${name}": ${value}`).join(', ')}}`);
-    }
+    const optionFields = options.map(([name, value]) => `"${name}": ${value}`);
+    // the one option that is a word; a step option, not part of the shape
+    if (step.options.whenExhausted !== undefined) optionFields.push(`"when_exhausted": ${JSON.stringify(step.options.whenExhausted)}`);
+    if (optionFields.length > 0) fields.push(`"options": {${optionFields.join(', ')}}`);
     return `  {${fields.join(', ')}}`;
   });
   const shape = steps.length === 0 ? '{"steps": []}' : `{"steps": [\n${steps.join(',\n')}\n]}`;

@@ -6,6 +6,7 @@ import {
   assertCondition,
   assertDependencies,
   assertSlug,
+  checkWhenExhausted,
   pickOptions,
   show,
 } from './validate.js';
@@ -17,6 +18,7 @@ import type {
   StepContext,
   StepDefinition,
   StepOptions,
+  WhenExhausted,
   WhenUnmet,
 } from './types.js';
 import { isStandardSchema, type StandardSchemaV1 } from './schema.js';
@@ -59,6 +61,50 @@ type AddStep<
   Ca extends boolean = false,
 > = Simplify<S & { [K in Slug]: { input: I; output: O; deps: D; skippable: Sk; cascades: Ca } }>;
 
+// A signal step's meta says so (signal: true): sendSignal takes its slug.
+type AddSignal<S extends StepMap, Slug extends string, I, O, D extends string, Sk extends boolean, Ca extends boolean> =
+  Simplify<S & { [K in Slug]: { input: I; output: O; deps: D; skippable: Sk; cascades: Ca; signal: true } }>;
+
+/**
+ * The slugs of a flow's signal steps (`.signal()`), the steps sendSignal completes.
+ *
+ * @example
+ * type S = SignalSlugs<typeof order>; // 'approve'
+ */
+export type SignalSlugs<F extends AnyFlow> = {
+  [K in keyof StepsOf<F>]: StepsOf<F>[K] extends { signal: true } ? K : never;
+}[keyof StepsOf<F>] &
+  string;
+
+declare const SIGNAL_PAYLOAD: unique symbol;
+/** The payload type of a signal step, carried by `signalPayload<T>()`; nothing at runtime. */
+export type SignalPayload<T> = { readonly [SIGNAL_PAYLOAD]?: T };
+
+/**
+ * Names the payload type of a signal step: `.signal({ slug, dependsOn, payload: signalPayload<T>() })`.
+ * (TypeScript infers no type argument once one is given, so `.signal<T>({ slug })`
+ * could not keep the slug's literal type; the payload type rides in the config.)
+ *
+ * @example
+ * flow.signal({ slug: 'approve', dependsOn: ['quote'], payload: signalPayload<{ by: string }>() })
+ */
+export function signalPayload<T>(): SignalPayload<T> {
+  return {};
+}
+
+type SignalConfig<Slug extends string, D extends string, P> = {
+  slug: Slug;
+  /** Steps that must complete before the step waits for its signal. */
+  dependsOn?: readonly D[];
+  /** How long the step waits for its signal once ready, in seconds, then fails; unset: for ever. */
+  timeout?: number;
+  /** The payload's type (`signalPayload<T>()`): the step's output, as its dependents see it. */
+  payload?: SignalPayload<P>;
+  maxAttempts?: never;
+  baseDelay?: never;
+  startDelay?: never;
+};
+
 // A skippable dependency's key is optional: the step may run without it.
 type SingleInput<TInput, S extends StepMap, D extends keyof S> = Simplify<
   { run: TInput } & { [K in D as S[K]['skippable'] extends true ? never : K]: S[K]['output'] } & {
@@ -98,6 +144,12 @@ type HasCondition<RI, RU> = [RI] extends [never] ? ([RU] extends [never] ? false
 type Skips<RI, RU, W> = HasCondition<RI, RU> extends true ? ([W] extends ['skip'] ? true : false) : false;
 type Cascades<RI, RU, W> = HasCondition<RI, RU> extends true ? ([W] extends ['skip_cascade'] ? true : false) : false;
 type Or<A extends boolean, B extends boolean> = true extends A | B ? true : false;
+// whenExhausted: 'skip' makes the step skippable (its dependents may run
+// without it), 'skip_cascade' makes it cascade; the literal is inferred from
+// the config (ExhaustConfig), 'fail' when it is left out.
+type ExhaustConfig<E extends WhenExhausted> = { whenExhausted?: E };
+type ExhaustSkips<E> = [E] extends ['skip'] ? true : false;
+type ExhaustCascades<E> = [E] extends ['skip_cascade'] ? true : false;
 type AnyCascades<S extends StepMap, D extends keyof S> = true extends { [K in D]: S[K]['cascades'] }[D] ? true : false;
 type AnySkippable<S extends StepMap, D extends keyof S> = true extends { [K in D]: S[K]['skippable'] }[D] ? true : false;
 
@@ -347,9 +399,11 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     RI extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
     RU extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
     W extends WhenUnmet = 'skip',
+    E extends WhenExhausted = 'fail',
   >(
     config: StepConfig<Slug, Deps> &
       CondConfig<TBranch, SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, RI, RU, W> &
+      ExhaustConfig<E> &
       NewSlug<Slug, TSteps>,
     handler: Handler<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, TContext, Out> & JsonGuard<Out>,
   ): Flow<
@@ -361,8 +415,8 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>,
       StoredOutput<Out>,
       Deps | BranchDeps<TBranch>,
-      Or<Skips<RI, RU, W>, BranchSkips<TBranch>>,
-      Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Deps | BranchDeps<TBranch>>>
+      Or<Or<Skips<RI, RU, W>, BranchSkips<TBranch>>, ExhaustSkips<E>>,
+      Or<Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Deps | BranchDeps<TBranch>>>, ExhaustCascades<E>>
     >,
     TBranch
   > {
@@ -390,9 +444,11 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     RI extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
     RU extends Pattern<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>> = never,
     W extends WhenUnmet = 'skip',
+    E extends WhenExhausted = 'fail',
   >(
     config: StepConfig<Slug, Deps> &
       CondConfig<TBranch, SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, RI, RU, W> &
+      ExhaustConfig<E> &
       NewSlug<Slug, TSteps>,
     handler: Handler<SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>, TContext, Out> &
       ArrayGuard<Out> &
@@ -406,8 +462,8 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>,
       Out,
       Deps | BranchDeps<TBranch>,
-      Or<Skips<RI, RU, W>, BranchSkips<TBranch>>,
-      Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Deps | BranchDeps<TBranch>>>
+      Or<Or<Skips<RI, RU, W>, BranchSkips<TBranch>>, ExhaustSkips<E>>,
+      Or<Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Deps | BranchDeps<TBranch>>>, ExhaustCascades<E>>
     >,
     TBranch
   > {
@@ -447,9 +503,11 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     RI extends Pattern<SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>> = never,
     RU extends Pattern<SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>> = never,
     W extends WhenUnmet = 'skip',
+    E extends WhenExhausted = 'fail',
   >(
     config: MapConfig<Slug, Arr> &
       CondConfig<TBranch, SingleInput<TInput, TSteps, Arr | BranchDeps<TBranch>>, RI, RU, W> &
+      ExhaustConfig<E> &
       NewSlug<Slug, TSteps> &
       MapSourceGuard<TInput, TSteps, Arr>,
     handler: Handler<MapItem<TInput, TSteps, Arr>, TContext, Out> & JsonGuard<Out>,
@@ -463,8 +521,8 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       StoredOutput<Out>[],
       Arr | BranchDeps<TBranch>,
       // a map over a skipped step is skipped too
-      Or<Or<Skips<RI, RU, W>, BranchSkips<TBranch>>, AnySkippable<TSteps, Arr>>,
-      Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Arr | BranchDeps<TBranch>>>
+      Or<Or<Or<Skips<RI, RU, W>, BranchSkips<TBranch>>, AnySkippable<TSteps, Arr>>, ExhaustSkips<E>>,
+      Or<Or<Or<Cascades<RI, RU, W>, BranchCascades<TBranch>>, AnyCascades<TSteps, Arr | BranchDeps<TBranch>>>, ExhaustCascades<E>>
     >,
     TBranch
   > {
@@ -481,6 +539,51 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
       );
     }
     return this._with(raw, 'map', deps, handler);
+  }
+
+  /**
+   * Adds a signal step: no handler and no task. Once `dependsOn` completed it
+   * waits until pgflow.send_signal (sendSignal) completes it with a payload,
+   * which its dependents get as its output; a signal sent earlier is kept
+   * and applied then. `timeout` is how long it waits once ready (unset: for
+   * ever). Workers never get tasks for it.
+   *
+   * @example
+   * new Flow<{ amount: number }>({ slug: 'refund' })
+   *   .step({ slug: 'quote' }, (input) => ({ amount: input.run.amount }))
+   *   .signal({ slug: 'approve', dependsOn: ['quote'], payload: signalPayload<{ by: string }>(), timeout: 86400 })
+   *   .step({ slug: 'pay', dependsOn: ['approve'] }, (input) => `approved by ${input.approve.by}`);
+   */
+  signal<Slug extends string, Deps extends StepSlugs<TSteps> = never, P = Json>(
+    config: SignalConfig<Slug, Deps, P> & NoConditionConfig & NewSlug<Slug, TSteps>,
+  ): Flow<
+    TInput,
+    TContext,
+    AddSignal<
+      TSteps,
+      Slug,
+      SingleInput<TInput, TSteps, Deps | BranchDeps<TBranch>>,
+      P,
+      Deps | BranchDeps<TBranch>,
+      BranchSkips<TBranch>,
+      Or<BranchCascades<TBranch>, AnyCascades<TSteps, Deps | BranchDeps<TBranch>>>
+    >,
+    TBranch
+  > {
+    const raw = this._checkConfig(config, 'signal');
+    const unused = (['maxAttempts', 'baseDelay', 'startDelay'] as const).find((name) => raw.options[name] !== undefined);
+    if (unused !== undefined) {
+      throw new FlowDefinitionError(
+        `signal step "${raw.slug}" takes no ${unused}: it has no task (its timeout is how long it waits for its signal)`,
+      );
+    }
+    const deps = raw.dependsOn === undefined ? [] : raw.dependsOn;
+    assertDependencies(raw.slug, deps, this._slugs());
+    const slug = raw.slug;
+    const noTask = () => {
+      throw new Error(`step "${slug}" is a signal step: pgflow.send_signal completes it, no handler runs`);
+    };
+    return this._with(raw, 'signal', deps, noTask);
   }
 
   /**
@@ -600,7 +703,7 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     return next;
   }
 
-  private _checkConfig(config: unknown, kind: 'step' | 'array' | 'map') {
+  private _checkConfig(config: unknown, kind: 'step' | 'array' | 'map' | 'signal') {
     if (config === null || typeof config !== 'object') {
       throw new FlowDefinitionError(`.${kind}() takes { slug, ...options }, got ${show(config)}`);
     }
@@ -616,7 +719,8 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
     if (kind === 'map' && raw.array !== undefined && typeof raw.array !== 'string') {
       throw new FlowDefinitionError(`array of map step "${slug}" must be a step slug, got ${show(raw.array)}`);
     }
-    const extra = kind === 'map' ? ['slug', 'dependsOn', 'array'] : ['slug', 'dependsOn'];
+    const extra =
+      kind === 'map' ? ['slug', 'dependsOn', 'array'] : kind === 'signal' ? ['slug', 'dependsOn', 'payload'] : ['slug', 'dependsOn'];
     if (this._branch) {
       const own = CONDITION_OPTION_NAMES.find((name) => raw[name] !== undefined);
       if (own !== undefined) {
@@ -625,7 +729,9 @@ export class Flow<TInput = Json, TContext = {}, TSteps extends StepMap = {}, TBr
         );
       }
     }
-    const options = pickOptions(`step "${slug}"`, raw, STEP_OPTION_NAMES, [...extra, ...CONDITION_OPTION_NAMES]);
+    const picked = pickOptions(`step "${slug}"`, raw, STEP_OPTION_NAMES, [...extra, ...CONDITION_OPTION_NAMES, 'whenExhausted']);
+    const whenExhausted = checkWhenExhausted(`step "${slug}"`, raw.whenExhausted);
+    const options: StepOptions = whenExhausted === undefined ? picked : { ...picked, whenExhausted };
     return { slug, options, raw, dependsOn: raw.dependsOn, array: raw.array as string | undefined };
   }
 

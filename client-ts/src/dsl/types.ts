@@ -57,7 +57,25 @@ export type FlowOptions = {
 export type StepOptions = FlowOptions & {
   /** Seconds to wait before the step's tasks become visible to workers. */
   startDelay?: number;
+  /**
+   * What happens when the step's attempts run out, or a handler throws a
+   * PermanentError: 'fail' (default) fails the run; 'skip' skips the step and
+   * its dependents run without its key (their input types make it optional);
+   * 'skip_cascade' skips it and every step downstream. The run goes on.
+   */
+  whenExhausted?: WhenExhausted;
 };
+
+/**
+ * What happens when a step's attempts run out or it fails for good:
+ * `'fail'` (the run fails, the default), `'skip'` (the step is skipped and
+ * its dependents run without its key) or `'skip_cascade'` (it and every step
+ * downstream of it are skipped).
+ *
+ * @example
+ * flow.step({ slug: 'enrich', dependsOn: ['order'], whenExhausted: 'skip' }, enrich);
+ */
+export type WhenExhausted = 'fail' | 'skip' | 'skip_cascade';
 
 /**
  * What happens when a step's condition is not met: `'skip'` (the step is
@@ -99,7 +117,8 @@ export type FlowConfig = FlowOptions & { slug: string };
  */
 export type StepDefinition = {
   readonly slug: string;
-  readonly type: 'single' | 'map';
+  /** 'signal': no task and no handler to run; pgflow.send_signal completes it (sendSignal). */
+  readonly type: 'single' | 'map' | 'signal';
   /** Slugs of the steps whose outputs this one waits for, in the order given. */
   readonly dependsOn: readonly string[];
   /** Only the options that were set. */

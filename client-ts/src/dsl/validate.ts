@@ -2,7 +2,7 @@
 // (pgflow._assert_slug, pgflow._assert_option, pgflow.add_step) so a definition
 // that passes here is accepted by the database, and plain-JS callers get the
 // same errors that the types give TypeScript callers.
-import type { StepCondition, WhenUnmet } from './types.js';
+import type { StepCondition, WhenExhausted, WhenUnmet } from './types.js';
 
 /**
  * Thrown by `new Flow()`, `.step()` and `.map()` when a definition breaks a rule.
@@ -60,6 +60,16 @@ export const FLOW_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout'] as cons
 export const STEP_OPTION_NAMES = ['maxAttempts', 'baseDelay', 'timeout', 'startDelay'] as const;
 export const CONDITION_OPTION_NAMES = ['runIf', 'runUnless', 'whenUnmet'] as const;
 const WHEN_UNMET: readonly WhenUnmet[] = ['skip', 'skip_cascade', 'fail'];
+const WHEN_EXHAUSTED: readonly WhenExhausted[] = ['fail', 'skip', 'skip_cascade'];
+
+/** Checks a step's whenExhausted as pgflow.add_step does: undefined, or one of the three. */
+export function checkWhenExhausted(owner: string, value: unknown): WhenExhausted | undefined {
+  if (value === undefined) return undefined;
+  if (!(WHEN_EXHAUSTED as readonly unknown[]).includes(value)) {
+    throw new FlowDefinitionError(`invalid whenExhausted ${show(value)} for ${owner}: must be ${WHEN_EXHAUSTED.join(', ')}`);
+  }
+  return value as WhenExhausted;
+}
 
 /**
  * Picks the options that were set out of `raw`, checking each; any other key

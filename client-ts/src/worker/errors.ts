@@ -86,3 +86,69 @@ export function cutUtf8(text: string, maxBytes: number): string {
   const { read } = new TextEncoder().encodeInto(text, new Uint8Array(room));
   return text.slice(0, read) + note;
 }
+
+/** The longest retry delay pgflow.fail_task takes: a year, in seconds. */
+export const MAX_RETRY_AFTER_SECONDS = 31_536_000;
+
+/**
+ * Thrown by a handler, fails its task for good: no retry, whatever attempts
+ * remain, and the step and the run fail at once (or the step is skipped, per
+ * its `whenExhausted`). For errors that no retry can mend: a declined card, a
+ * malformed document. Any error with `retryable: false` does the same.
+ *
+ * @example
+ * .step({ slug: 'charge' }, async (input) => {
+ *   const res = await charge(input.run.card)
+ *   if (res.declined) throw new PermanentError(`card declined: ${res.reason}`)
+ *   return res.id
+ * })
+ */
+export class PermanentError extends Error {
+  /** Read by the worker: false fails the task for good. */
+  readonly retryable = false as const;
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}
+
+/**
+ * Thrown by a handler, retries its task after `seconds` (0 to 31536000, a
+ * fraction rounded up) instead of the step's backoff, as a rate limit's
+ * Retry-After asks; within the step's max attempts (the last attempt fails
+ * as usual).
+ *
+ * @example
+ * if (res.status === 429) throw new RetryAfterError('rate limited', Number(res.headers.get('retry-after') ?? 60))
+ */
+export class RetryAfterError extends Error {
+  /** Whole seconds before the next attempt. */
+  readonly retryAfter: number;
+  constructor(message: string, seconds: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetryAfterError';
+    if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= MAX_RETRY_AFTER_SECONDS)) {
+      throw new RangeError(`RetryAfterError: seconds must be between 0 and ${MAX_RETRY_AFTER_SECONDS}, got ${String(seconds)}`);
+    }
+    this.retryAfter = Math.ceil(seconds);
+  }
+}
+
+/** What pgflow.fail_task is told beside the message: retryable (default true) and retry_after (default: the backoff). */
+export interface FailOptions {
+  retryable?: boolean;
+  retryAfter?: number;
+}
+
+/**
+ * The fail_task options for what a handler threw: `retryable: false` for a
+ * PermanentError or any object whose `retryable` is false; the delay of a
+ * RetryAfterError.
+ */
+export function failOptions(err: unknown): FailOptions {
+  if (typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false) {
+    return { retryable: false };
+  }
+  if (err instanceof RetryAfterError) return { retryAfter: err.retryAfter };
+  return {};
+}

@@ -1,8 +1,9 @@
-import { errorCode, isClientEnded, isServerError, isTransient } from '../pg-errors.js';
+import { errorCode, isClientEnded } from '../pg-errors.js';
 import type { TaskRecord, WorkerDb } from './db.js';
 import { errorMessage, type WorkerLogger } from './log.js';
 import type { ServedFlow, TaskRunner } from './runner.js';
 import type { Slots } from './slots.js';
+import { WakeListener, Waker } from './wake.js';
 
 /** A served flow, and whether its worker row must be registered again (it went missing, or a read failed). */
 export interface FlowState extends ServedFlow {
@@ -13,7 +14,12 @@ export interface LoopSettings {
   functionName: string;
   batchSize: number;
   visibility: number;
+  /** LISTEN for pgflow._wake_workers's notifications. */
+  listen: boolean;
+  /** Pause after a read that started fewer tasks than it asked for, while notifications are not known to arrive. */
   pollIntervalMs: number;
+  /** That pause while they arrive: the fallback poll (delayed messages, a missed notification). */
+  listenPollIntervalMs: number;
   heartbeatMs: number;
   shutdownTimeoutMs: number;
   /** How long aborted handlers get to end before they are abandoned. Default 1000 ms. */
@@ -36,7 +42,8 @@ export interface LoopDeps {
 
 /**
  * The worker's loops, one pair per flow: the read loop (reads the queue,
- * starts the tasks, hands them to the runner) and the heartbeat (which also
+ * starts the tasks, hands them to the runner; between reads it waits for a
+ * wake-up, see wake.ts, or its poll interval) and the heartbeat (which also
  * notices a worker row marked stopped or gone); and stop(), which ends them,
  * drains the runner and marks the worker rows stopped.
  */
@@ -50,9 +57,12 @@ export class WorkerLoops {
   private _loops: Promise<void>[] = [];
   private _forceAbort!: () => void;
   private readonly _forced: Promise<void>;
+  private readonly _wakers: Map<string, Waker>;
+  private _listener: WakeListener | null = null;
 
   constructor(deps: LoopDeps) {
     this._deps = deps;
+    this._wakers = new Map(deps.flows.map((fs) => [fs.slug, new Waker()]));
     this.done = new Promise((r) => (this._resolveDone = r));
     this._forced = new Promise((r) => (this._forceAbort = r));
   }
@@ -76,7 +86,20 @@ export class WorkerLoops {
   }
 
   start(): void {
-    const { flows } = this._deps;
+    const { flows, settings, db, log } = this._deps;
+    if (settings.listen) {
+      this._listener = new WakeListener({
+        db,
+        log,
+        pollIntervalMs: settings.pollIntervalMs,
+        onWake: (slug) => this._wakers.get(slug)?.wake(),
+        // Notifications were missed while not listening: every flow reads now.
+        onListen: () => {
+          for (const w of this._wakers.values()) w.wake();
+        },
+      });
+      this._listener.start();
+    }
     this._loops = [...flows.map((fs) => this._read(fs)), ...flows.map((fs) => this._heartbeat(fs))];
   }
 
@@ -88,6 +111,11 @@ export class WorkerLoops {
     this._deps.slots.close();
     this._stopPromise = this._shutDown();
     return this._stopPromise;
+  }
+
+  /** Makes the flow's read loop read now (as a notification for it does). */
+  wake(flowSlug: string): void {
+    this._wakers.get(flowSlug)?.wake();
   }
 
   /** Cuts the wait of a stop() under way short: running handlers are aborted at once. */
@@ -117,7 +145,8 @@ export class WorkerLoops {
 
   private async _read(fs: FlowState): Promise<void> {
     const { db, slots, runner, log } = this._deps;
-    const { batchSize, visibility, pollIntervalMs } = this._deps.settings;
+    const { batchSize, visibility, pollIntervalMs, listenPollIntervalMs } = this._deps.settings;
+    const waker = this._wakers.get(fs.slug)!;
     let backoff = 0;
     while (!this._stopping) {
       try {
@@ -131,27 +160,21 @@ export class WorkerLoops {
           continue;
         }
         let tasks: TaskRecord[] = [];
-        let read = 0;
+        // Noted before the read: a wake-up from now on means "read again" (see Waker).
+        const generation = waker.generation;
         try {
-          const ids = await db.readMessages(fs.slug, visibility, n);
-          read = ids.length;
-          if (read > 0) {
-            try {
-              tasks = await db.startTasks(fs.slug, ids, fs.workerId);
-            } catch (err) {
-              // start_tasks failed in the database (so it changed nothing): show the
-              // messages again now rather than after `visibility` seconds. Not after a
-              // lost connection, where it may have committed and leased them.
-              if (!isTransient(err) && isServerError(err)) await db.showMessages(fs.slug, ids).catch(() => {});
-              throw err;
-            }
-          }
+          // Read and start in one statement: if start_tasks fails, the read is
+          // undone with it and the messages stay visible.
+          tasks = await db.readTasks(fs.slug, visibility, n, fs.workerId);
         } finally {
           slots.release(n - tasks.length); // each started task keeps its slot until it ends
         }
         for (const task of tasks) runner.start(fs, task);
         backoff = 0;
-        if (read < n) await this._idle(pollIntervalMs);
+        if (tasks.length < n) {
+          const wait = this._listener?.working ? listenPollIntervalMs : pollIntervalMs;
+          await waker.wait(generation, wait, this._stopController.signal);
+        }
       } catch (err) {
         if (this._stopping) break;
         if (isClientEnded(err)) {
@@ -191,6 +214,7 @@ export class WorkerLoops {
   private async _shutDown(): Promise<void> {
     const { db, flows, log } = this._deps;
     await Promise.all(this._loops);
+    await this._listener?.stop();
     await this._drain();
     for (const fs of flows) {
       try {

@@ -1,8 +1,9 @@
 import { formatIssues, validateWithSchema, type StandardSchemaV1 } from '../dsl/schema.js';
 import type { Json, StepDefinition } from '../dsl/types.js';
 import type { TaskRecord } from './db.js';
-import { serializeError } from './errors.js';
+import { failOptions, serializeError, type FailOptions } from './errors.js';
 import { errorMessage, type WorkerLogger } from './log.js';
+import { traced, type TaskTrace } from './tracing.js';
 
 /** Node fires a timer of more than 2^31 - 1 ms at once: a longer timeout waits this long (24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -21,11 +22,12 @@ export interface RunnerDeps<C> {
   context: C;
   log: WorkerLogger;
   /**
-   * pgflow.fail_task with the stored text: resolves to the task's new status
+   * pgflow.fail_task with the stored text, and whether and when to retry
+   * (`options`, from what the handler threw): resolves to the task's new status
    * ('queued' for a retry, 'failed' when the run failed with it), or undefined
    * when nothing was recorded or the call failed. Never rejects (failures are logged).
    */
-  fail(task: TaskRecord, message: string, fields: Record<string, unknown>): Promise<string | undefined>;
+  fail(task: TaskRecord, message: string, fields: Record<string, unknown>, options?: FailOptions): Promise<string | undefined>;
   /** Records the output (JSON text): true recorded, false dropped by the database, undefined failed. */
   complete(task: TaskRecord, output: string): Promise<boolean | undefined>;
   /** Called once for each started task when it has ended, however it ended (it frees the task's slot). */
@@ -70,7 +72,7 @@ export class TaskRunner<C> {
 
   /** Runs the task in the background; `ended` is called when it has ended. */
   start(flow: ServedFlow, task: TaskRecord): void {
-    const p: Promise<void> = this.run(flow, task)
+    const p: Promise<void> = traced(flow.slug, task, (trace) => this.run(flow, task, trace))
       .catch((err: unknown) => this._deps.log('error', `task crashed: ${errorMessage(err)}`, { flow: flow.slug, error: err }))
       .finally(() => {
         this._inFlight.delete(p);
@@ -98,13 +100,14 @@ export class TaskRunner<C> {
   }
 
   /** Runs one task to its end: handler, then complete or fail. */
-  async run(flow: ServedFlow, task: TaskRecord): Promise<void> {
+  async run(flow: ServedFlow, task: TaskRecord, trace?: TaskTrace): Promise<void> {
     const { log } = this._deps;
     const fields = { flow: flow.slug, step: task.step_slug, run_id: task.run_id, task_index: task.task_index, attempt: task.attempts_count };
     // Every failure is logged (warn), and the run's failure too (error) when it was the last attempt.
     const fail = async ({ error, message }: Failure) => {
       log('warn', 'task failed', { ...fields, error });
-      const status = await this._deps.fail(task, message, fields);
+      const status = await this._deps.fail(task, message, fields, failOptions(error));
+      trace?.outcome(status === 'queued' ? 'retried' : 'failed', error);
       if (status === 'failed') log('error', 'run failed', { ...fields, error });
       return status;
     };
@@ -123,9 +126,10 @@ export class TaskRunner<C> {
       return;
     }
 
-    const outcome = await this._runHandler(step, task);
+    const outcome = await this._runHandler(step, task, trace);
     if ('abandoned' in outcome) {
       log('warn', 'task abandoned by a stopping worker', fields);
+      trace?.outcome('abandoned');
       return;
     }
     if (!outcome.ok) {
@@ -140,6 +144,7 @@ export class TaskRunner<C> {
       return;
     }
     const recorded = await this._deps.complete(task, output);
+    trace?.outcome(recorded ? 'completed' : 'dropped');
     if (recorded === undefined) return;
     // Not recorded: the run was cancelled or has finished, or another worker took the task over. Nothing to do.
     if (!recorded) log('debug', 'task result not recorded: the task or its run is no longer running', fields);
@@ -166,7 +171,7 @@ export class TaskRunner<C> {
   }
 
   /** The handler's result or error, its timeout, or its abandonment, whichever comes first. */
-  private async _runHandler(step: StepDefinition, task: TaskRecord): Promise<Outcome> {
+  private async _runHandler(step: StepDefinition, task: TaskRecord, trace?: TaskTrace): Promise<Outcome> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const outcome = await new Promise<Outcome>((resolve) => {
@@ -186,7 +191,7 @@ export class TaskRunner<C> {
       };
       // Through a promise, so that a handler that throws at once counts as failed too.
       Promise.resolve()
-        .then(() => step.handler(task.input as Json, ctx))
+        .then(() => (trace ? trace.wrap(() => step.handler(task.input as Json, ctx)) : step.handler(task.input as Json, ctx)))
         .then(
           (value) => resolve({ ok: true, value }),
           // The worker's own abort reason (shutting down), rethrown by the handler, is stored as its message alone.

@@ -3,6 +3,7 @@
 //   runner.ts       runs a task's handler (timeout, abort signal) and reports its result or error
 //   completions.ts  batches results into pgflow.complete_tasks, one by one after a failed batch
 //   loops.ts        read loops, heartbeats and stop()
+//   wake.ts         LISTEN for new tasks (pgflow._wake_workers), each read loop's wake-ups
 //   db.ts           every SQL call, behind the WorkerDb interface the unit tests fake
 //   log.ts          the logger types, the default (stderr) logger, pino-style loggers
 //   errors.ts       what a handler threw, as the text stored by fail_task (bounded)
@@ -35,9 +36,31 @@ export interface WorkerOptions<C = unknown> {
   batchSize?: number;
   /** Seconds a read message stays invisible until start_tasks leases it. Default 30. */
   visibility?: number;
-  /** Pause after a read that found less than it asked for. Default 200 ms. */
+  /**
+   * Wake on new tasks: LISTEN on channel `pgflow_tasks`, which the engine
+   * notifies (with the flow slug) when it queues tasks, so that a handler
+   * starts within milliseconds of its task being queued. Takes one more
+   * connection (postgres.js's listening connection of `sql`, shared with its
+   * other `listen` calls). Default true. If notifications do not arrive (the
+   * LISTEN fails, or a transaction-mode pooler swallows them), the worker logs
+   * a warning once and polls every `pollIntervalMs` (200 ms by default).
+   */
+  listen?: boolean;
+  /**
+   * Pause after a read that started fewer tasks than it asked for, before the
+   * next read of that queue. While the worker listens this is only the
+   * fallback poll (for delayed messages: start delays and retry delays, and
+   * any notification missed): default 2000 ms. Without LISTEN (`listen:
+   * false`, or notifications not arriving): default 200 ms. A value given here
+   * applies to both.
+   */
   pollIntervalMs?: number;
-  /** Default 5000 ms. A worker whose row gets stopped_at (pgflow.stop_worker) stops. */
+  /**
+   * Heartbeat interval, per flow. Default 5000 ms. A worker whose row gets
+   * stopped_at (pgflow.stop_worker) stops. An idle worker serving one flow
+   * with the defaults sends 0.7 queries a second (a read every 2 s, a
+   * heartbeat every 5 s).
+   */
   heartbeatMs?: number;
   /** How long stop() lets running handlers finish before aborting them. Default 30000 ms. */
   shutdownTimeoutMs?: number;
@@ -108,7 +131,8 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
     concurrency = 10,
     batchSize = 10,
     visibility = 30,
-    pollIntervalMs = 200,
+    listen = true,
+    pollIntervalMs,
     heartbeatMs = 5000,
     shutdownTimeoutMs = 30000,
     handleSignals = true,
@@ -117,6 +141,9 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
   const log = workerLogger(options);
   if (!(concurrency >= 1) || !(batchSize >= 1)) {
     throw new RangeError(`concurrency and batchSize must be at least 1, got ${concurrency} and ${batchSize}`);
+  }
+  if (pollIntervalMs !== undefined && !(pollIntervalMs >= 0 && pollIntervalMs <= 2 ** 31 - 1)) {
+    throw new RangeError(`pollIntervalMs must be between 0 and ${2 ** 31 - 1}, got ${pollIntervalMs}`);
   }
   const slugs = new Set<string>();
   const states: FlowState[] = flows.map((flow) => {
@@ -152,19 +179,36 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
   const runner = new TaskRunner({
     context,
     log,
-    fail: (task, message, fields) => retryTransient('fail_task', () => db.failTask(task, message), fields, log),
-    complete: (task, output) => batcher.complete(task, output),
+    fail: (task, message, fields, options) =>
+      retryTransient('fail_task', () => db.failTask(task, message, options), fields, log),
+    // complete_tasks wakes nobody (db.ts): this worker reads the flow's queue for the dependents itself.
+    complete: (task, output) =>
+      batcher.complete(task, output).then((recorded) => {
+        if (recorded) loops.wake(task.flow_slug);
+        return recorded;
+      }),
     // After a failure that every attempt would repeat (an invalid run input): its retry need not wait.
     retryNow: (task) =>
-      retryTransient('set_vt', () => db.showMessages(task.flow_slug, [task.msg_id]), { flow: task.flow_slug, run_id: task.run_id }, log).then(() => {}),
+      retryTransient('set_vt', () => db.showMessages(task.flow_slug, [task.msg_id]), { flow: task.flow_slug, run_id: task.run_id }, log).then(
+        (): void => loops.wake(task.flow_slug), // set_vt notifies nobody: this worker reads it at once
+      ),
     ended: () => slots.release(1),
   });
-  const loops = new WorkerLoops({
+  const loops: WorkerLoops = new WorkerLoops({
     db,
     flows: states,
     slots,
     runner,
-    settings: { functionName, batchSize, visibility, pollIntervalMs, heartbeatMs, shutdownTimeoutMs },
+    settings: {
+      functionName,
+      batchSize,
+      visibility,
+      listen,
+      pollIntervalMs: pollIntervalMs ?? 200,
+      listenPollIntervalMs: pollIntervalMs ?? 2000,
+      heartbeatMs,
+      shutdownTimeoutMs,
+    },
     log,
     onStopped: removeSignalHandlers,
   });

@@ -64,7 +64,7 @@ describe('result batches', () => {
   it('startFlows starts nothing when one input is bad', async () => {
     const flow = new Flow<number[]>({ slug: 'bulk_map' }).map({ slug: 'id' }, (n) => n);
     await registerFlow(db.sql, flow);
-    await expect(startFlows(db.sql, flow, [[1], 2 as unknown as number[]])).rejects.toMatchObject({ code: '22023' });
+    await expect(startFlows(db.sql, flow, [[1], 2 as unknown as number[]])).rejects.toMatchObject({ code: 'P0001' });
     const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from pgflow.runs where flow_slug = 'bulk_map'`;
     expect(row?.n).toBe(0);
   });

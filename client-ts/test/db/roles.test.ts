@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getRun, registerFlow, startFlow } from '../../src/client/client.js';
+import { FlowShapeError } from '../../src/client/shape.js';
 import { Flow } from '../../src/dsl/flow.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
 import { useTestDatabase } from './harness.js';
@@ -37,8 +38,8 @@ describe('roles', () => {
     const warnings: string[] = [];
     const log = (level: string, message: string) => void (level === 'warn' && warnings.push(message));
     worker = await startWorker({ sql: asWorker, flows: [flow], handleSignals: false, pollIntervalMs: 50, log });
-    // a grant_worker role may not read the flow tables: the shape goes unchecked, and the worker says so
-    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^cannot check the shape of flow "${flow.slug}" against the database \\(permission denied`))]);
+    // a grant_worker role may read no table of pgflow, yet its flow's shape is checked (pgflow.get_flow_shape)
+    expect(warnings).toEqual([]);
 
     const handle = await startFlow(asClient, flow, { n: 21 });
     expect(await handle.wait({ timeoutMs: 20_000 })).toEqual({ show: 'n*2 = 42' });
@@ -49,5 +50,34 @@ describe('roles', () => {
     await expect(startFlow(asWorker, flow, { n: 1 })).rejects.toThrow(/permission denied/);
     await expect(asClient`select * from pgmq.read(${flow.slug}, 30, 1)`).rejects.toThrow(/permission denied/);
     expect(await db.sql`select * from pgflow.check_invariants()`).toEqual([]);
+  });
+
+  it('a worker role refuses a flow whose shape differs from the registered one, and one it has no job on', async () => {
+    const registered = new Flow({ slug: `roles_shape_${tag}` })
+      .step({ slug: 'a' }, () => 1)
+      .step({ slug: 'b', dependsOn: ['a'] }, () => 2)
+      .step({ slug: 'c', dependsOn: ['b'] }, () => 3);
+    await registerFlow(db.sql, registered);
+    await db.sql`select pgflow.grant_worker(${workerRole}::regrole, array[${registered.slug}])`;
+    const drifted = new Flow({ slug: registered.slug })
+      .step({ slug: 'a' }, () => 1)
+      .step({ slug: 'z', dependsOn: ['a'] }, () => 2);
+    const asWorker = db.connect({ user: workerRole });
+    const options = { sql: asWorker, handleSignals: false, log: () => {} } as const;
+    const refused = startWorker({ ...options, flows: [drifted] });
+    await expect(refused).rejects.toBeInstanceOf(FlowShapeError);
+    await expect(refused).rejects.toMatchObject({
+      flowSlug: registered.slug,
+      registered: true,
+      differences: ['step "b" missing in code', 'step "c" missing in code', 'step "z" missing in the database'],
+    });
+    // a flow the role was not granted: refused by the database, whether it exists or not
+    const other = new Flow({ slug: `roles_other_${tag}` }).step({ slug: 'a' }, () => 1);
+    await expect(startWorker({ ...options, flows: [other] })).rejects.toMatchObject({ code: '42501' });
+    await registerFlow(db.sql, other);
+    await expect(startWorker({ ...options, flows: [other] })).rejects.toMatchObject({ code: '42501' });
+    // the registered shape itself is served
+    const served = await startWorker({ ...options, flows: [registered] });
+    await served.stop();
   });
 });

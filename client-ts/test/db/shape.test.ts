@@ -70,7 +70,8 @@ describe('registering a flow', () => {
         { slug: 'b', type: 'single' as const, dependsOn: ['missing'], options: {} },
       ],
     };
-    await expect(db.sql.unsafe(compileFlow(forged))).rejects.toThrow('step "missing" does not exist in flow "half_way"');
+    await expect(db.sql.unsafe(compileFlow(forged))).rejects.toMatchObject({
+      code: '23503', detail: 'step "missing" does not exist in flow "half_way"' });
     const [row] = await db.sql`select exists (select from pgflow.flows where flow_slug = 'half_way') as flow,
                                       exists (select from pgmq.meta where queue_name = 'half_way') as queue`;
     expect(row).toEqual({ flow: false, queue: false });

@@ -66,15 +66,45 @@ export class FakeDb implements WorkerDb {
     if (!row) throw pgError('42704');
     return row.stopped ? new Date() : null;
   }
-  async readMessages(flowSlug: string, visibility: number, limit: number) {
-    this.#call('readMessages', flowSlug, visibility, limit);
+  /** Runs before readTasks takes its messages (a test's hook: e.g. a notification during the read). */
+  onRead: ((flowSlug: string) => void) | undefined;
+
+  async readTasks(flowSlug: string, visibility: number, limit: number, workerId: string) {
+    // A failure leaves the messages in the queue, as the rolled-back statement does.
+    this.#call('readTasks', flowSlug, visibility, limit, workerId);
+    this.onRead?.(flowSlug);
     const queue = this.queued(flowSlug);
     this.#queues.set(flowSlug, queue.slice(limit));
-    return queue.slice(0, limit);
+    return queue.slice(0, limit).map((id) => this.#tasks.get(id)!);
   }
-  async startTasks(flowSlug: string, msgIds: readonly string[], workerId: string) {
-    this.#call('startTasks', flowSlug, msgIds, workerId);
-    return msgIds.map((id) => this.#tasks.get(id)!);
+
+  /** Whether a notification sent by notify() reaches the listeners (false: a pooler that swallows them). */
+  notificationsArrive = true;
+  readonly #listeners = new Set<{ onNotify: (payload: string) => void; onListen: () => void }>();
+
+  async listen(onNotify: (payload: string) => void, onListen: () => void) {
+    this.#call('listen');
+    const l = { onNotify, onListen };
+    this.#listeners.add(l);
+    onListen();
+    return async () => {
+      this.#listeners.delete(l);
+    };
+  }
+  async notify(payload: string) {
+    this.#call('notify', payload);
+    if (this.notificationsArrive) setImmediate(() => this.deliver(payload));
+  }
+  /** A notification on the wake channel, as pgflow._wake_workers sends one. */
+  deliver(payload: string): void {
+    for (const l of this.#listeners) l.onNotify(payload);
+  }
+  /** The LISTEN is in place again, as after postgres.js reconnected. */
+  relisten(): void {
+    for (const l of this.#listeners) l.onListen();
+  }
+  get listening(): number {
+    return this.#listeners.size;
   }
   async showMessages(flowSlug: string, msgIds: readonly string[]) {
     this.#call('showMessages', flowSlug, msgIds);

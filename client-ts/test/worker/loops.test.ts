@@ -9,7 +9,9 @@ const settings: LoopSettings = {
   functionName: 'test',
   batchSize: 10,
   visibility: 30,
+  listen: false,
   pollIntervalMs: 5,
+  listenPollIntervalMs: 5,
   heartbeatMs: 20,
   shutdownTimeoutMs: 1000,
   abortGraceMs: 50,
@@ -23,7 +25,10 @@ afterEach(async () => {
 
 /** Loops over a FakeDb with a real runner and slots, reporting straight to the fake. */
 async function setup(flows: AnyFlow[], over: Partial<LoopSettings> & { concurrency?: number } = {}) {
-  const db = new FakeDb();
+  return setupWith(new FakeDb(), flows, over);
+}
+
+async function setupWith(db: FakeDb, flows: AnyFlow[], over: Partial<LoopSettings> & { concurrency?: number } = {}) {
   const { log, lines } = memoryLog();
   const slots = new Slots(over.concurrency ?? 10);
   const runner = new TaskRunner({
@@ -63,7 +68,7 @@ describe('WorkerLoops', () => {
     for (const n of [1, 2, 3]) db.enqueue('echo', 'a', { run: { n } });
     await until(() => db.completed.length === 3, 'three results');
     expect(db.completed.map((c) => c.output)).toEqual([1, 2, 3]);
-    expect(db.calls).toContain('startTasks echo,[1,2,3],w1');
+    expect(db.calls).toContain('readTasks echo,30,10,w1');
   });
 
   it('never reads more than the free slots, across flows', async () => {
@@ -86,37 +91,29 @@ describe('WorkerLoops', () => {
     await until(() => running === 3, 'three handlers');
     await sleep(30);
     expect(most).toBe(3);
-    const limits = db.calls.filter((c) => c.startsWith('readMessages')).map((c) => Number(c.split(',').at(-1)));
+    const limits = db.calls.filter((c) => c.startsWith('readTasks')).map((c) => Number(c.split(',').at(-2)));
     expect(Math.max(...limits)).toBeLessThanOrEqual(2);
     release.resolve();
     await until(() => db.completed.length === 10, 'every result');
     expect(most).toBe(3);
   });
 
-  it('shows the messages again when start_tasks fails in the database, and registers again', async () => {
+  it('after a failed read (the statement undone, its messages still visible) backs off and registers again', async () => {
     const { db, lines } = await setup([echo]);
-    db.fail.startTasks = pgError('22023');
+    db.fail.readTasks = pgError('22023');
     db.enqueue('echo', 'a', { run: { n: 1 } });
-    await until(() => db.calls.some((c) => c.startsWith('showMessages')), 'set_vt');
-    expect(db.calls).toContain('showMessages echo,[1]');
+    await until(() => lines.some((l) => l.startsWith('warn: reading queue')), 'the warning');
     expect(lines).toContain('warn: reading queue "echo" failed, trying again in 1000 ms: PostgresError 22023');
-    delete db.fail.startTasks;
+    expect(db.queued('echo')).toEqual(['1']);
+    delete db.fail.readTasks;
     await until(() => db.completed.length === 1, 'the result after the backoff', 5000);
     expect(lines).toContain('info: worker registered again');
-  });
-
-  it('leaves the messages hidden when start_tasks lost its connection (it may have committed)', async () => {
-    const { db } = await setup([echo]);
-    db.fail.startTasks = pgError('ECONNRESET', 'Error');
-    db.enqueue('echo', 'a');
-    await until(() => db.calls.some((c) => c.startsWith('startTasks')), 'start_tasks');
-    await sleep(20);
     expect(db.calls.some((c) => c.startsWith('showMessages'))).toBe(false);
   });
 
   it('stops when the postgres.js client was ended', async () => {
     const { db, lines, loops } = await setup([echo]);
-    db.fail.readMessages = pgError('CONNECTION_ENDED', 'Error');
+    db.fail.readTasks = pgError('CONNECTION_ENDED', 'Error');
     await loops.done;
     expect(lines).toContain('error: the postgres.js client was ended; the worker stops');
   });
@@ -195,5 +192,84 @@ describe('WorkerLoops', () => {
     db.fail.stopWorker = new Error('gone');
     await loops.stop();
     expect(lines).toContain('warn: stop_worker failed: gone');
+  });
+
+  describe('wake-ups (listen)', () => {
+    const listening = { listen: true, pollIntervalMs: 5, listenPollIntervalMs: 60_000 } as const;
+    const reads = (db: FakeDb) => db.calls.filter((c) => c.startsWith('readTasks')).length;
+
+    it('listens once, probes, then idles for the fallback interval until a notification for its flow', async () => {
+      const { db } = await setup([echo], listening);
+      await until(() => db.calls.some((c) => c.startsWith('notify probe:')), 'the probe');
+      await sleep(30);
+      expect(db.calls.filter((c) => c === 'listen ')).toHaveLength(1);
+      const before = reads(db);
+      await sleep(50);
+      expect(reads(db)).toBe(before); // idle: no polling every 5 ms
+      db.enqueue('echo', 'a', { run: { n: 7 } });
+      db.deliver('other_flow'); // not served: ignored
+      await sleep(20);
+      expect(db.completed).toHaveLength(0);
+      db.deliver('echo');
+      await until(() => db.completed.length === 1, 'the woken read');
+      expect(db.completed[0]!.output).toBe(7);
+    });
+
+    it('reads again at once when a notification came while its read was in flight', async () => {
+      const { db } = await setup([echo], listening);
+      await until(() => db.calls.some((c) => c.startsWith('notify probe:')), 'the probe');
+      await sleep(20);
+      // The next read misses a message committed while it runs; its notification arrives during the read.
+      db.onRead = () => {
+        db.onRead = undefined;
+        queueMicrotask(() => {
+          db.enqueue('echo', 'a', { run: { n: 1 } });
+          db.deliver('echo');
+        });
+      };
+      db.deliver('echo');
+      await until(() => db.completed.length === 1, 'the task queued during the read', 1000);
+    });
+
+    it('reads every flow at once when the LISTEN is in place again (after a reconnect)', async () => {
+      const other = new Flow({ slug: 'other' }).step({ slug: 'a' }, () => 2);
+      const { db } = await setup([echo, other], listening);
+      await until(() => db.calls.some((c) => c.startsWith('notify probe:')), 'the probe');
+      await sleep(20);
+      db.enqueue('echo', 'a', { run: { n: 1 } });
+      db.enqueue('other', 'a');
+      db.relisten();
+      await until(() => db.completed.length === 2, 'both flows read');
+    });
+
+    it('warns once and polls at the short interval when notifications do not arrive', async () => {
+      const db0 = new FakeDb();
+      db0.notificationsArrive = false;
+      const { db, lines } = await setupWith(db0, [echo], listening);
+      // the probe times out after 5 s by default: wait for the warning
+      await until(() => lines.some((l) => l.startsWith('warn: the worker cannot wake')), 'the warning', 7000);
+      expect(lines.filter((l) => l.startsWith('warn: the worker cannot wake'))).toEqual([
+        'warn: the worker cannot wake on new tasks (a notification sent by the worker did not come back (a transaction-mode connection pooler?)): it polls its queues every 5 ms instead',
+      ]);
+      db.enqueue('echo', 'a', { run: { n: 3 } });
+      await until(() => db.completed.length === 1, 'the polled task', 500);
+    }, 10_000);
+
+    it('warns once and polls when LISTEN fails', async () => {
+      const db0 = new FakeDb();
+      db0.fail.listen = pgError('0A000');
+      const { db, lines } = await setupWith(db0, [echo], listening);
+      await until(() => lines.some((l) => l.startsWith('warn: the worker cannot wake')), 'the warning');
+      expect(lines).toContain('warn: the worker cannot wake on new tasks (LISTEN failed: PostgresError 0A000): it polls its queues every 5 ms instead');
+      db.enqueue('echo', 'a', { run: { n: 3 } });
+      await until(() => db.completed.length === 1, 'the polled task', 500);
+    });
+
+    it('unlistens on stop', async () => {
+      const { db, loops } = await setup([echo], listening);
+      await until(() => db.listening === 1, 'the LISTEN');
+      await loops.stop();
+      expect(db.listening).toBe(0);
+    });
   });
 });

@@ -24,6 +24,34 @@ describe('runWorker', () => {
     expect(db.calls).toEqual([]);
   });
 
+  it('rejects a pollIntervalMs out of range', async () => {
+    const db = new FakeDb();
+    await expect(runWorker(db, { flows: [flow], pollIntervalMs: -1 })).rejects.toThrow(
+      new RangeError('pollIntervalMs must be between 0 and 2147483647, got -1'),
+    );
+  });
+
+  it('reads the queue again at once after recording a result (its complete_tasks wakes nobody)', async () => {
+    const two = new Flow<{ n: number }>({ slug: 'two' })
+      .step({ slug: 'a' }, (input) => input.run.n + 1)
+      .step({ slug: 'b', dependsOn: ['a'] }, (input) => input.a * 2);
+    const db = new FakeDb();
+    const complete = db.completeTasks.bind(db);
+    // the cascade: completing a queues b, with no notification
+    db.completeTasks = async (json: string) => {
+      const rows = await complete(json);
+      for (const r of rows) if (r.step_slug === 'a') db.enqueue('two', 'b', { run: { n: 1 }, a: 2 });
+      return rows;
+    };
+    // polls only every minute, and the first poll is done before a is queued
+    workers.push(await runWorker(db, { handleSignals: false, log: () => {}, flows: [two], pollIntervalMs: 60_000 }));
+    await until(() => db.listening === 1, 'the LISTEN');
+    db.enqueue('two', 'a', { run: { n: 1 } });
+    db.deliver('two');
+    await until(() => db.completed.length === 2, 'both steps', 1000);
+    expect(db.completed.map((c) => c.output)).toEqual([2, 4]);
+  });
+
   it('registers a row per flow; if one fails, stops the others and rethrows', async () => {
     const other = new Flow({ slug: 'other' }).step({ slug: 'b' }, () => 1);
     const db = new FakeDb();
@@ -83,7 +111,7 @@ describe('runWorker', () => {
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     expect(process.listenerCount('SIGINT')).toBeGreaterThan(0);
     db.enqueue('stuck', 'a');
-    await until(() => db.calls.some((c) => c.startsWith('startTasks')), 'the task');
+    await until(() => db.calls.some((c) => c.startsWith('readTasks') && db.queued('stuck').length === 0), 'the task');
     const onSignal = process.listeners('SIGTERM').at(-1) as (signal: NodeJS.Signals) => void;
     onSignal('SIGTERM');
     expect(lines).toContain('info: SIGTERM: stopping');
