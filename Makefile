@@ -33,10 +33,13 @@ endif
 # The suite targets (make test-pgtap ...) run on 15 unless PG says otherwise.
 PG_VERSIONS := $(or $(shell scripts/servers.sh versions 2>/dev/null),15 16 17 18)
 
-$(DATA_built): $(sort $(wildcard sql/*.sql))
-	cat $^ > $@
+# Built at every make (one cat): a renamed or deleted file in sql/ leaves no
+# newer timestamp behind, so make could not tell that the build is stale.
+$(DATA_built): FORCE
+	cat $(sort $(wildcard sql/*.sql)) > $@
+FORCE:
 
-.PHONY: deps db db-stop db-status psql check-frozen pgtle release demo test installcheck \
+.PHONY: FORCE deps db db-stop db-status psql check-frozen pgtle release demo test installcheck \
         test-pgtap test-isolation test-upgrade test-restore test-pgtle test-ts test-load test-faults test-docker bench
 
 # TARGET deps: install what is missing (Debian packages, pgmq, PostgreSQL 16-18, npm packages); idempotent
