@@ -13,6 +13,8 @@
 //      BENCH_KEEP_DB=1                 keep bench_ours and bench_upstream afterwards (dropped otherwise)
 //      BENCH_ONLY=w1_c8,lat             run only these workloads (keys as in the JSON), for profiling
 //      BENCH_TIMEOUT_S=120             give up on one workload after this long (counted as an error)
+//      BENCH_GRAPHILE_DIR=dir          where graphile-worker is installed for JOBS (default $TMPDIR/pgflow-bench-graphile;
+//                                      its row says unavailable when it is not: client-ts/bench/jobs.mjs says how to install it)
 //      BENCH_WAKE=off                  make pgflow._wake_workers a no-op in bench_ours (what wake-ups cost)
 //      BENCH_PGMQ_NOTIFY=0             turn pgmq's notify on insert on for W1's queues (throttle in ms)
 //      BENCH_REPEAT=3                  repeats of every workload (1 when BENCH_SCALE < 1); the table
@@ -32,6 +34,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { latency } from './latency.mjs';
+import { jobs, loadGraphile } from './jobs.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -57,10 +60,16 @@ const CFG = {
   scale: SCALE,
   w1: { runs: sz(200, 2), steps: 10, concurrency: [1, 4, 8], batch: 10 },
   w2: { runs: sz(20, 1), width: 50, concurrency: 4, batch: 10 },
+  // one complete_task per task (the per-task protocol), ours and upstream side by side
+  each: { w1: [1, 4, 8], w2: [1, 4, 8], w3: [4] },
   w3: { elements: sz(1000, 10), concurrency: 4, batch: 10 },
   w4: { perLoop: sz(250, 5), steps: 10, concurrency: [1, 4] },
   w5: { runs: sz(200, 2), steps: 10, concurrency: 10 },
+  // size rows: costs that must grow linearly (a long flow, a large map)
+  size: { steps: sz(1000, 10), mapElements: sz(100000, 100), mapConcurrency: 4, mapBatch: 50 },
   lat: { runs: sz(20, 5), loadRate: 200, loadClients: 2, idleSeconds: Math.max(2, Math.round(6 * SCALE)) },
+  // one-step jobs through the TS worker beside graphile-worker (when installed: jobs.mjs)
+  jobs: { jobs: sz(5000, 100), concurrency: 10 },
   l1: { seconds: Math.max(1, 5 * SCALE), concurrency: 4 },
   l2: { seconds: Math.max(2, Math.round(10 * SCALE)), clients: 4, threads: 2 },
   repeat: Math.max(1, Number(process.env.BENCH_REPEAT ?? (SCALE < 1 ? 1 : 3))),
@@ -389,22 +398,22 @@ async function w1(eng, sql, ctr, c, rep, { perTask = false } = {}) {
   }
   return r;
 }
-async function w2(eng, sql, ctr, rep) {
-  const flow = `bench_w2_r${rep}`;
+async function w2(eng, sql, ctr, rep, { perTask = false, c = CFG.w2.concurrency } = {}) {
+  const flow = `bench_w2_c${c}${perTask ? '_each' : ''}_r${rep}`;
   await freshState(sql);
   await defineFan(sql, flow, CFG.w2.width);
   await startRuns(sql, flow, CFG.w2.runs, (i) => ({ i }));
-  const r = await driveWorkers(eng, ctr, flow, CFG.w2.concurrency, CFG.w2.batch, CFG.w2.runs * (CFG.w2.width + 2));
+  const r = await driveWorkers(eng, ctr, flow, c, CFG.w2.batch, CFG.w2.runs * (CFG.w2.width + 2), { perTask });
   r.runs = await verifyRuns(sql, ctr, flow, CFG.w2.runs);
   r.incomplete ||= !!r.runs.incomplete;
   return r;
 }
-async function w3(eng, sql, ctr, rep) {
-  const flow = `bench_w3_r${rep}`;
+async function w3(eng, sql, ctr, rep, { perTask = false, c = CFG.w3.concurrency } = {}) {
+  const flow = `bench_w3_c${c}${perTask ? '_each' : ''}_r${rep}`;
   await freshState(sql);
   await defineMap(sql, flow);
   await startRuns(sql, flow, 1, () => Array.from({ length: CFG.w3.elements }, (_, i) => i));
-  const r = await driveWorkers(eng, ctr, flow, CFG.w3.concurrency, CFG.w3.batch, CFG.w3.elements);
+  const r = await driveWorkers(eng, ctr, flow, c, CFG.w3.batch, CFG.w3.elements, { perTask });
   r.runs = await verifyRuns(sql, ctr, flow, 1);
   r.incomplete ||= !!r.runs.incomplete;
   return r;
@@ -443,6 +452,54 @@ async function w4(eng, sql, ctr, c, rep, { batch = 1 } = {}) {
   }
 }
 
+// SIZE1: a flow of CFG.size.steps steps in a chain: add_step for each (one
+// statement, one transaction), ensure_flow of the same shape (ours), then
+// start_flow on it (median of 5 runs).
+async function size1(eng, sql, ctr, rep) {
+  const n = CFG.size.steps;
+  const flow = `bench_sz_r${rep}`;
+  await freshState(sql);
+  await sql.unsafe(SQL.createFlow, [flow], P);
+  let t = performance.now();
+  await sql.unsafe(`select count(*) from generate_series(1, $2::int) as i,
+                      lateral pgflow.add_step($1, 's' || i, case when i = 1 then '{}'::text[] else array['s' || (i - 1)] end) as x`, [flow, n], P);
+  const addStepS = (performance.now() - t) / 1000;
+  let ensureFlowS = null;
+  if (eng.name === 'ours') {
+    const shape = { steps: Array.from({ length: n }, (_, i) => ({ slug: `s${i + 1}`, type: 'single', deps: i ? [`s${i}`] : [] })) };
+    t = performance.now();
+    await sql.unsafe('select 1 from pgflow.ensure_flow($1, $2::text::jsonb)', [`${flow}_e`, JSON.stringify(shape)], P);
+    ensureFlowS = (performance.now() - t) / 1000;
+  }
+  const starts = [];
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    await sql.unsafe(SQL.startFlow, [flow, JSON.stringify({ i })], P);
+    starts.push(performance.now() - t);
+  }
+  return { steps: n, addStepS, addStepMsPerStep: (addStepS * 1000) / n, ensureFlowS, startFlowMs: median(starts) };
+}
+
+// SIZE2: a root map over CFG.size.mapElements elements: start_flow, then every
+// task through the SQL protocol (ours: complete_tasks per batch), until the
+// run completed. Upstream: the start only (one complete_task per task would
+// take minutes).
+async function size2(eng, sql, ctr, rep) {
+  const n = CFG.size.mapElements;
+  const flow = `bench_szmap_r${rep}`;
+  await freshState(sql);
+  await defineMap(sql, flow);
+  const input = JSON.stringify(Array.from({ length: n }, (_, i) => i));
+  let t = performance.now();
+  await sql.unsafe(SQL.startFlow, [flow, input], P);
+  const startS = (performance.now() - t) / 1000;
+  if (eng.name !== 'ours') return { elements: n, startS, startUsPerElement: (startS * 1e6) / n };
+  const r = await driveWorkers(eng, ctr, flow, CFG.size.mapConcurrency, CFG.size.mapBatch, n);
+  const runs = await verifyRuns(sql, ctr, flow, 1);
+  return { elements: n, startS, startUsPerElement: (startS * 1e6) / n, tasksS: r.seconds, tasksUsPerElement: (r.seconds * 1e6) / n,
+           incomplete: r.incomplete || !!runs.incomplete };
+}
+
 // W5: W1's flow end to end through the TypeScript worker (startWorker,
 // concurrency 10, no-op handlers), ours only: upstream's worker is a Supabase
 // Edge Function. From the first run started to the last run completed.
@@ -458,8 +515,8 @@ async function w5(eng, sql, ctr, rep) {
   const errors = [];
   const log = (level, message) => { if (level === 'error' || level === 'warn') errors.push(message); };
   const t0 = performance.now();
-  const worker = await startWorker({ sql: wsql, flows: [flow], concurrency: CFG.w5.concurrency, batchSize: CFG.w5.concurrency,
-                                     pollIntervalMs: 5, handleSignals: false, log });
+  // The worker's defaults but its concurrency (it reads ahead for quick handlers, wakes on LISTEN).
+  const worker = await startWorker({ sql: wsql, flows: [flow], concurrency: CFG.w5.concurrency, handleSignals: false, log });
   try {
     await startRuns(sql, slug, CFG.w5.runs, (i) => ({ i }));
     const deadline = Date.now() + CFG.timeoutS * 1000;
@@ -481,6 +538,19 @@ async function w5(eng, sql, ctr, rep) {
     await worker.stop();
     await wsql.end();
   }
+}
+
+// JOBS: one-step jobs, the TS worker beside graphile-worker (jobs.mjs); the
+// repeats alternate which of the two goes first.
+const graphile = await loadGraphile();
+async function jobsWorkload(eng, sql, ctr, rep) {
+  const pkg = await import(pathToFileURL(path.join(REPO, 'client-ts', 'dist', 'index.js')).href);
+  await freshState(sql);
+  return jobs({
+    postgres, conn: CONN, db: eng.db, pkg, cfg: { ...CFG.jobs, timeoutS: CFG.timeoutS }, tag: `r${rep}`, graphile,
+    engines: rep % 2 ? ['graphile', 'pgflow'] : ['pgflow', 'graphile'],
+    onError: (m) => { ctr.errors++; record(ctr, 'jobs', 'jobs workload', { code: null, message: m }); },
+  });
 }
 
 // LAT: wake-up latency of the TypeScript worker with its default options (latency.mjs).
@@ -601,15 +671,21 @@ try {
 // Each workload runs for ours, then for upstream, back to back.
 const plan = [
   ...CFG.w1.concurrency.map((c) => ({ key: `w1_c${c}`, fn: (e, s, k, r) => w1(e, s, k, c, r) })),
-  // ours with one complete_task call per task, as upstream works: what batching brings
-  { key: 'w1_c4_each', only: 'ours', fn: (e, s, k, r) => w1(e, s, k, 4, r, { perTask: true }) },
   { key: 'w2', fn: w2 },
   { key: 'w3', fn: w3 },
+  // The per-task protocol: one complete_task call per task for both engines
+  // (upstream has no other), alternated side by side like every workload.
+  ...CFG.each.w1.map((c) => ({ key: `w1_c${c}_each`, fn: (e, s, k, r) => w1(e, s, k, c, r, { perTask: true }) })),
+  ...CFG.each.w2.map((c) => ({ key: `w2_c${c}_each`, fn: (e, s, k, r) => w2(e, s, k, r, { perTask: true, c }) })),
+  ...CFG.each.w3.map((c) => ({ key: `w3_c${c}_each`, fn: (e, s, k, r) => w3(e, s, k, r, { perTask: true, c }) })),
   ...CFG.w4.concurrency.map((c) => ({ key: `w4_c${c}`, fn: (e, s, k, r) => w4(e, s, k, c, r) })),
   // ours, 25 runs per start_flows call
   ...CFG.w4.concurrency.map((c) => ({ key: `w4_c${c}_batch`, only: 'ours', fn: (e, s, k, r) => w4(e, s, k, c, r, { batch: 25 }) })),
+  { key: 'size1', fn: size1 },
+  { key: 'size2', fn: size2 },
   { key: 'w5', only: 'ours', fn: w5 },
   { key: 'lat', only: 'ours', fn: lat },
+  { key: 'jobs', only: 'ours', fn: jobsWorkload },
 ];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 for (const step of plan) {
@@ -665,26 +741,61 @@ const get = (key, eng, f) => {
   return ok.length ? median(ok.map(f)) : null;
 };
 const rows = [];
-const row = (label, ours, upstream, { vsL1 = false, unit = '' } = {}) => rows.push({ label, ours, upstream, vsL1, unit });
+const row = (label, ours, upstream, { vsL1 = false, unit = '', range = null } = {}) => rows.push({ label, ours, upstream, vsL1, unit, range });
+// The range over the repeats of ours/upstream, each repeat's ratio taken within the
+// pair that ran back to back (key: the workload; f: the figure).
+const ratioRange = (key, f) => {
+  const o = W[key]?.ours?.repeats ?? [], u = W[key]?.upstream?.repeats ?? [];
+  const rs = o.map((r, i) => (r && u[i] && !r.error && !r.incomplete && !u[i].error && !u[i].incomplete && f(u[i]) ? f(r) / f(u[i]) : null))
+    .filter((x) => x != null && Number.isFinite(x));
+  return rs.length ? [Math.min(...rs), Math.max(...rs)] : null;
+};
+const tps = (r) => r.tasksPerSec;
 rows.push({ label: `L1 pgmq send+read+archive, C=${CFG.l1.concurrency} (msgs/s)`, ours: L1, upstream: undefined, limit: true });
 rows.push({ label: `L2 pgbench 1-row UPDATE, c=${CFG.l2.clients} (commits/s)`, ours: results.limits.l2?.tps ?? null, upstream: undefined, limit: true });
 for (const c of CFG.w1.concurrency) {
   const k = `w1_c${c}`;
-  row(`W1 linear ${CFG.w1.steps} steps x ${CFG.w1.runs} runs, C=${c} (tasks/s)`, get(k, 'ours', (r) => r.tasksPerSec), get(k, 'upstream', (r) => r.tasksPerSec), { vsL1: true });
+  row(`W1 linear ${CFG.w1.steps} steps x ${CFG.w1.runs} runs, C=${c} (tasks/s)`, get(k, 'ours', (r) => r.tasksPerSec), get(k, 'upstream', (r) => r.tasksPerSec), { vsL1: true, range: ratioRange(k, tps) });
   row(`W1 C=${c} start_tasks mean (ms, lower=better)`, get(k, 'ours', (r) => r.latency.start_tasks.mean), get(k, 'upstream', (r) => r.latency.start_tasks.mean));
   row(`W1 C=${c} complete mean per task (ms, lower=better)`, get(k, 'ours', (r) => r.latency.complete_task.mean), get(k, 'upstream', (r) => r.latency.complete_task.mean));
 }
-row(`W1 C=4, ours with complete_task per task (tasks/s)`, get('w1_c4_each', 'ours', (r) => r.tasksPerSec), get('w1_c4', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
-row(`W2 root->${CFG.w2.width}->join x ${CFG.w2.runs} runs, C=${CFG.w2.concurrency} (tasks/s)`, get('w2', 'ours', (r) => r.tasksPerSec), get('w2', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
-row(`W3 root map over ${CFG.w3.elements}, C=${CFG.w3.concurrency} (tasks/s)`, get('w3', 'ours', (r) => r.tasksPerSec), get('w3', 'upstream', (r) => r.tasksPerSec), { vsL1: true });
+row(`W2 root->${CFG.w2.width}->join x ${CFG.w2.runs} runs, C=${CFG.w2.concurrency} (tasks/s)`, get('w2', 'ours', (r) => r.tasksPerSec), get('w2', 'upstream', (r) => r.tasksPerSec), { vsL1: true, range: ratioRange('w2', tps) });
+row(`W3 root map over ${CFG.w3.elements}, C=${CFG.w3.concurrency} (tasks/s)`, get('w3', 'ours', (r) => r.tasksPerSec), get('w3', 'upstream', (r) => r.tasksPerSec), { vsL1: true, range: ratioRange('w3', tps) });
+// Per-task rows: both engines complete each task with its own complete_task call.
+for (const c of CFG.each.w1) {
+  row(`W1 per task (one complete_task per task), C=${c} (tasks/s)`, get(`w1_c${c}_each`, 'ours', (r) => r.tasksPerSec), get(`w1_c${c}_each`, 'upstream', (r) => r.tasksPerSec), { vsL1: true, range: ratioRange(`w1_c${c}_each`, tps) });
+}
+row(`W1 per task C=4 complete_task mean (ms, lower=better)`, get('w1_c4_each', 'ours', (r) => r.latency.complete_task.mean), get('w1_c4_each', 'upstream', (r) => r.latency.complete_task.mean));
+for (const c of CFG.each.w2) {
+  row(`W2 per task, C=${c} (tasks/s)`, get(`w2_c${c}_each`, 'ours', (r) => r.tasksPerSec), get(`w2_c${c}_each`, 'upstream', (r) => r.tasksPerSec), { vsL1: true, range: ratioRange(`w2_c${c}_each`, tps) });
+}
+for (const c of CFG.each.w3) {
+  row(`W3 per task, C=${c} (tasks/s)`, get(`w3_c${c}_each`, 'ours', (r) => r.tasksPerSec), get(`w3_c${c}_each`, 'upstream', (r) => r.tasksPerSec), { vsL1: true, range: ratioRange(`w3_c${c}_each`, tps) });
+}
 for (const c of CFG.w4.concurrency) {
   const k = `w4_c${c}`;
-  row(`W4 start_flow ${CFG.w4.steps} steps, C=${c} x ${CFG.w4.perLoop} (runs/s)`, get(k, 'ours', (r) => r.runsPerSec), get(k, 'upstream', (r) => r.runsPerSec), { vsL1: true });
+  row(`W4 start_flow ${CFG.w4.steps} steps, C=${c} x ${CFG.w4.perLoop} (runs/s)`, get(k, 'ours', (r) => r.runsPerSec), get(k, 'upstream', (r) => r.runsPerSec), { vsL1: true, range: ratioRange(k, (r) => r.runsPerSec) });
 }
 for (const c of CFG.w4.concurrency) {
   row(`W4 C=${c}, ours with start_flows, 25 runs per call (runs/s)`, get(`w4_c${c}_batch`, 'ours', (r) => r.runsPerSec), get(`w4_c${c}`, 'upstream', (r) => r.runsPerSec), { vsL1: true });
 }
 row(`W5 W1 through the TS worker, concurrency ${CFG.w5.concurrency} (tasks/s)`, get('w5', 'ours', (r) => r.tasksPerSec), undefined, { vsL1: true });
+row(`JOBS ${CFG.jobs.jobs} one-step jobs, one TS worker, C=${CFG.jobs.concurrency} (jobs/s)`, get('jobs', 'ours', (r) => r.pgflow?.jobsPerSec), undefined);
+row(`JOBS same through graphile-worker ${graphile.version ?? `(unavailable: ${graphile.unavailable})`} (jobs/s)`, get('jobs', 'ours', (r) => r.graphile?.jobsPerSec), undefined);
+// The worker against the SQL batch protocol (W1, complete_tasks per batch) at the nearest concurrency the bench ran.
+{
+  const c = [...CFG.w1.concurrency].sort((a, b) => Math.abs(a - CFG.w5.concurrency) - Math.abs(b - CFG.w5.concurrency))[0];
+  const w5 = get('w5', 'ours', (r) => r.tasksPerSec), sqlBatch = get(`w1_c${c}`, 'ours', (r) => r.tasksPerSec);
+  row(`W5 worker / SQL batch protocol W1 C=${c} (ratio)`, w5 != null && sqlBatch ? w5 / sqlBatch : null, undefined);
+}
+// Size rows: what must grow linearly with the flow's length and the map's size.
+row(`SIZE add_step x ${CFG.size.steps} in a chain, one transaction (s)`, get('size1', 'ours', (r) => r.addStepS), get('size1', 'upstream', (r) => r.addStepS), { range: ratioRange('size1', (r) => r.addStepS) });
+row(`SIZE ensure_flow of ${CFG.size.steps} steps (s)`, get('size1', 'ours', (r) => r.ensureFlowS), undefined);
+row(`SIZE start_flow on the ${CFG.size.steps}-step flow (ms)`, get('size1', 'ours', (r) => r.startFlowMs), get('size1', 'upstream', (r) => r.startFlowMs), { range: ratioRange('size1', (r) => r.startFlowMs) });
+row(`SIZE start_flow of a map over ${CFG.size.mapElements} (s)`, get('size2', 'ours', (r) => r.startS), get('size2', 'upstream', (r) => r.startS), { range: ratioRange('size2', (r) => r.startS) });
+row(`SIZE same, per element (us)`, get('size2', 'ours', (r) => r.startUsPerElement), get('size2', 'upstream', (r) => r.startUsPerElement));
+row(`SIZE all ${CFG.size.mapElements} map tasks, complete_tasks, C=${CFG.size.mapConcurrency} (s)`, get('size2', 'ours', (r) => r.tasksS), undefined);
+row(`SIZE same, per element (us)`, get('size2', 'ours', (r) => r.tasksUsPerElement), undefined);
 // LAT rows: the TS worker with default options (wakes on LISTEN), ours only.
 for (const [phase, what] of [['idle', 'idle worker'], ['load', `load ${CFG.lat.loadRate} runs/s`]]) {
   for (const p of ['p50', 'p95']) {
@@ -709,10 +820,11 @@ const fmt = (v) => {
   return v.toFixed(2);
 };
 const ratio = (a, b) => (a == null || b == null || !b ? null : a / b);
-const table = [['workload', 'ours', 'upstream', 'ours/upstream', 'ours/L1']];
+const table = [['workload', 'ours', 'upstream', 'ours/upstream', 'range', 'ours/L1']];
 for (const r of rows) {
-  if (r.limit) table.push([r.label, fmt(r.ours), '-', '-', '-']);
-  else table.push([r.label, fmt(r.ours), up.available ? fmt(r.upstream) : 'n/a', up.available ? fmt(ratio(r.ours, r.upstream)) : 'n/a', r.vsL1 ? fmt(ratio(r.ours, L1)) : '-']);
+  if (r.limit) table.push([r.label, fmt(r.ours), '-', '-', '-', '-']);
+  else table.push([r.label, fmt(r.ours), up.available ? fmt(r.upstream) : 'n/a', up.available ? fmt(ratio(r.ours, r.upstream)) : 'n/a',
+                   r.range ? `${fmt(r.range[0])}-${fmt(r.range[1])}` : '-', r.vsL1 ? fmt(ratio(r.ours, L1)) : '-']);
 }
 const cnt = (name) => state[name].ctr;
 const counterRows = [
@@ -725,9 +837,9 @@ const counterRows = [
   ['messages read but not started by start_tasks', (n) => cnt(n).readNotStarted],
 ];
 for (const [label, f] of counterRows) {
-  table.push([label, String(f('ours')), up.available ? String(f('upstream')) : 'n/a', '', '']);
+  table.push([label, String(f('ours')), up.available ? String(f('upstream')) : 'n/a', '', '', '']);
 }
-table.push(['limits: errors / retries', `${limCtr.errors} / ${limCtr.retries}`, '-', '', '']);
+table.push(['limits: errors / retries', `${limCtr.errors} / ${limCtr.retries}`, '-', '', '', '']);
 const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
 const oursId = [results.engines.ours.version, results.engines.ours.git && `git ${results.engines.ours.git}`, `functions md5 ${results.engines.ours.functionsMd5}`].filter(Boolean).join(', ');

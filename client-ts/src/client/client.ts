@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { AnyFlow, FlowInput, FlowOutput, SignalSlugs, StepOutput } from '../dsl/flow.js';
 import { FlowInputError, validateWithSchema } from '../dsl/schema.js';
-import { isConnectionLost } from '../pg-errors.js';
+import { joinChannel } from './channels.js';
 import { checkFlowShapeOnce } from './shape.js';
 import type { FlowEvent, RunRow, RunWithStates, StepStateRow } from './types.js';
 
@@ -12,8 +12,6 @@ export { registerFlow } from './register.js';
 const POLL_MS = 1000;
 /** How long a finished run seen by polling waits for its notifications before they are given up. */
 const NOTIFY_GRACE_MS = 250;
-/** How long a subscription to the flow's notifications lasts (renewed at half of it). */
-const SUBSCRIPTION_TTL_S = 120;
 
 /**
  * A run ended in failure. `stepSlug` and `errorMessage` name the step that failed
@@ -312,8 +310,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
   private finished = false;
   private closed = false;
   private waiters: Waiter[] = [];
-  private unlisten: (() => Promise<void>) | null = null;
-  private subscribedAt = 0;
+  private channel: { renew(): Promise<void>; leave(): void } | null = null;
 
   private constructor(
     private readonly sql: Sql,
@@ -323,31 +320,15 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
 
   static async open<F extends AnyFlow>(sql: Sql, flowSlug: string, runId: string): Promise<RunWatcher<F>> {
     const watcher = new RunWatcher<F>(sql, flowSlug, runId);
-    // postgres.js quotes the channel, so a mixed-case flow slug is its own channel.
-    // Just after a lost connection (a server restart), the first LISTEN may fail: try again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { unlisten } = await sql.listen(flowSlug, (message) => watcher.onNotify(message));
-        watcher.unlisten = unlisten;
-        await watcher.subscribe();
-        return watcher;
-      } catch (err) {
-        if (!isConnectionLost(err) || attempt === 5) throw err;
-        await forgetFailedListen(sql, flowSlug);
-        await new Promise((r) => setTimeout(r, 100 * attempt));
-      }
-    }
+    // The flow's channel is shared by the client's handles (channels.ts): the
+    // first one listens and subscribes, the next ones find it in place.
+    watcher.channel = await joinChannel(sql, flowSlug, watcher);
     return watcher;
   }
 
-  private onNotify(message: string): void {
-    let event: FlowEvent;
-    try {
-      event = JSON.parse(message) as FlowEvent;
-    } catch {
-      return;
-    }
-    if (event?.payload?.run_id !== this.runId || this.finished) return;
+  /** An event of this run (the channel hands each handle its run's events only). */
+  onEvent(event: FlowEvent): void {
+    if (this.finished) return;
     this.push(event);
   }
 
@@ -362,31 +343,31 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
     for (const w of waiters) w();
   }
 
-  /** Resolves at the next event, or after ms. */
-  private next(ms: number): Promise<void> {
+  /** Resolves at the next event (with `finalOnly`: at the run's last event), or after ms. */
+  private next(ms: number, finalOnly = false): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.waiters.push(done);
-      function done() {
+      let settled = false;
+      const done = () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
+        const i = this.waiters.indexOf(wake);
+        if (i >= 0) this.waiters.splice(i, 1);
         resolve();
-      }
+      };
+      const wake = () => {
+        // Not the last event yet: wait on for it.
+        if (finalOnly && !this.finished && !this.closed) return void this.waiters.push(wake);
+        done();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.push(wake);
     });
-  }
-
-  /**
-   * Asks the database to notify the flow's channel (pgflow.subscribe): by
-   * default it notifies only channels someone subscribed to. Renewed while
-   * the handle polls, well before the subscription runs out.
-   */
-  private async subscribe(): Promise<void> {
-    await this.sql`select pgflow.subscribe(${this.flowSlug}, ${`${SUBSCRIPTION_TTL_S} seconds`}::interval)`;
-    this.subscribedAt = Date.now();
   }
 
   /** Reads the run; when it has finished but its last event did not arrive (yet), makes that event up. */
   private async poll(): Promise<RunWithStates<FlowOutput<F>>> {
-    if (Date.now() - this.subscribedAt > (SUBSCRIPTION_TTL_S * 1000) / 2) await this.subscribe();
+    await this.channel?.renew();
     const state = await getRun<FlowOutput<F>>(this.sql, this.runId);
     const status = state.run.status;
     if (status !== 'started' && status !== 'paused' && !this.finished) {
@@ -418,6 +399,7 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
   async wait(options: { timeoutMs?: number } = {}): Promise<FlowOutput<F>> {
     const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
     for (;;) {
+      const finishedBefore = this.finished;
       const { run, steps } = await this.poll();
       if (run.status === 'completed') return run.output as FlowOutput<F>;
       if (run.status === 'failed') {
@@ -427,8 +409,12 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
       if (run.status === 'cancelled') throw new RunCancelledError(this.runId, run.cancel_reason);
       const left = deadline - Date.now();
       if (left <= 0) throw new RunTimeoutError(this.runId, options.timeoutMs!);
-      // Woken by any event of the run: cheap, and the read above stays the one source of truth.
-      await this.next(Math.min(POLL_MS, left));
+      // The last event came while the run was being read: read it again now.
+      if (this.finished && !finishedBefore) continue;
+      // Read again at the run's last event (the read stays the one source of
+      // truth: no read per step event), or after POLL_MS (a paused run, a
+      // notification missed).
+      await this.next(Math.min(POLL_MS, left), true);
     }
   }
 
@@ -454,29 +440,12 @@ class RunWatcher<F extends AnyFlow> implements RunHandle<F> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const unlisten = this.unlisten;
-    this.unlisten = null;
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
-    await unlisten?.().catch(() => {});
+    this.channel?.leave();
+    this.channel = null;
   }
-}
-
-/**
- * postgres.js (3.4) keeps a channel whose LISTEN failed on a dying connection,
- * and every later listen() on it gets the same error until that connection
- * closes again. Drop such an entry so that the next listen() sends LISTEN anew.
- */
-async function forgetFailedListen(sql: Sql, channel: string): Promise<void> {
-  const channels = (sql.listen as { channels?: Record<string, { result?: Promise<unknown> }> }).channels;
-  const entry = channels?.[channel];
-  if (!channels || !entry?.result) return;
-  const failed = await entry.result.then(
-    () => false,
-    () => true,
-  );
-  if (failed && channels[channel] === entry) delete channels[channel];
 }
 
 /** The events after which a run sends no more. */

@@ -1,9 +1,13 @@
+import { performance } from 'node:perf_hooks';
 import { errorCode, isClientEnded } from '../pg-errors.js';
 import type { TaskRecord, WorkerDb } from './db.js';
 import { errorMessage, type WorkerLogger } from './log.js';
 import type { ServedFlow, TaskRunner } from './runner.js';
 import type { Slots } from './slots.js';
+import { drain } from './drain.js';
 import { WakeListener, Waker } from './wake.js';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A served flow, and whether its worker row must be registered again (it went missing, or a read failed). */
 export interface FlowState extends ServedFlow {
@@ -27,7 +31,7 @@ export interface LoopSettings {
 }
 
 /** What the loops use of the runner. */
-export type Runner = Pick<TaskRunner<unknown>, 'start' | 'inFlight' | 'running' | 'settled' | 'abortAll' | 'abandonAll'>;
+export type Runner = Pick<TaskRunner<unknown>, 'start' | 'inFlight' | 'running' | 'settled' | 'abortAll' | 'abandonAll' | 'handlerMs'>;
 
 export interface LoopDeps {
   db: WorkerDb;
@@ -59,6 +63,8 @@ export class WorkerLoops {
   private readonly _forced: Promise<void>;
   private readonly _wakers: Map<string, Waker>;
   private _listener: WakeListener | null = null;
+  /** How long a read takes (moving average, ms). */
+  private _readMs = 0;
 
   constructor(deps: LoopDeps) {
     this._deps = deps;
@@ -154,24 +160,31 @@ export class WorkerLoops {
           await this._register(fs);
           log('info', 'worker registered again', { flow: fs.slug, worker_id: fs.workerId });
         }
-        const n = slots.take(batchSize);
-        if (n === 0) {
+        // Read ahead (more tasks than free slots, the rest queued for a slot)
+        // only while handlers end faster than a read takes: then a queued
+        // task waits less than a read would.
+        const lease = slots.take(batchSize, runner.handlerMs < this._readMs);
+        if (lease.n === 0) {
           await slots.freed();
+          // The handlers of one read end in the same turn of the event loop:
+          // read once for all the slots they free, not once per slot.
+          await nextTurn();
           continue;
         }
         let tasks: TaskRecord[] = [];
         // Noted before the read: a wake-up from now on means "read again" (see Waker).
         const generation = waker.generation;
+        const t0 = performance.now();
         try {
           // Read and start in one statement: if start_tasks fails, the read is
           // undone with it and the messages stay visible.
-          tasks = await db.readTasks(fs.slug, visibility, n, fs.workerId);
+          tasks = await db.readTasks(fs.slug, visibility, lease.n, fs.workerId);
         } finally {
-          slots.release(n - tasks.length); // each started task keeps its slot until it ends
+          slots.settle(lease, tasks.map((task) => () => runner.start(fs, task)));
         }
-        for (const task of tasks) runner.start(fs, task);
+        this._readMs += (performance.now() - t0 - this._readMs) * 0.1;
         backoff = 0;
-        if (tasks.length < n) {
+        if (tasks.length < lease.n) {
           const wait = this._listener?.working ? listenPollIntervalMs : pollIntervalMs;
           await waker.wait(generation, wait, this._stopController.signal);
         }
@@ -215,7 +228,9 @@ export class WorkerLoops {
     const { db, flows, log } = this._deps;
     await Promise.all(this._loops);
     await this._listener?.stop();
-    await this._drain();
+    const { runner, slots, settings } = this._deps;
+    const { shutdownTimeoutMs, abortGraceMs = 1000 } = settings;
+    await drain({ runner, slots, log, shutdownTimeoutMs, abortGraceMs, forced: this._forced });
     for (const fs of flows) {
       try {
         await db.stopWorker(fs.workerId);
@@ -225,25 +240,5 @@ export class WorkerLoops {
     }
     this._deps.onStopped?.();
     this._resolveDone();
-  }
-
-  /** Waits for the tasks in flight; past shutdownTimeoutMs (or forceAbort), aborts them, then abandons the rest. */
-  private async _drain(): Promise<void> {
-    const { runner, log, settings } = this._deps;
-    if (runner.inFlight === 0) return;
-    log('info', `stopping: waiting for ${runner.inFlight} running task(s)`);
-    const finished = await Promise.race([
-      runner.settled().then(() => true),
-      new Promise<boolean>((r) => setTimeout(r, settings.shutdownTimeoutMs, false).unref()),
-      this._forced.then(() => false),
-    ]);
-    if (finished) return;
-    log('warn', `stopping: aborting ${runner.running} task(s) still running`);
-    runner.abortAll(new Error('the worker is shutting down'));
-    // Handlers that end on the abort are reported; the others are abandoned and
-    // their tasks come back to some worker when their lease runs out.
-    await Promise.race([runner.settled(), new Promise((r) => setTimeout(r, settings.abortGraceMs ?? 1000).unref())]);
-    runner.abandonAll();
-    await runner.settled();
   }
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { formatIssues, validateWithSchema, type StandardSchemaV1 } from '../dsl/schema.js';
 import type { Json, StepDefinition } from '../dsl/types.js';
 import type { TaskRecord } from './db.js';
@@ -30,7 +31,13 @@ export interface RunnerDeps<C> {
   fail(task: TaskRecord, message: string, fields: Record<string, unknown>, options?: FailOptions): Promise<string | undefined>;
   /** Records the output (JSON text): true recorded, false dropped by the database, undefined failed. */
   complete(task: TaskRecord, output: string): Promise<boolean | undefined>;
-  /** Called once for each started task when it has ended, however it ended (it frees the task's slot). */
+  /**
+   * Called once for each started task when its handler has ended (returned,
+   * thrown, timed out or abandoned; or was never called), before its result
+   * or error is reported: it frees the task's handler slot.
+   */
+  handlerDone?(): void;
+  /** Called once for each started task when it has ended, however it ended, after handlerDone. */
   ended(): void;
   /**
    * Makes a task that fail_task queued again visible at once (its retry delay
@@ -55,9 +62,18 @@ export class TaskRunner<C> {
   /** Running handlers: their abort controller, and how to give up on them. */
   private readonly _running = new Map<AbortController, () => void>();
   private readonly _inFlight = new Set<Promise<void>>();
+  private _handlerMs = Infinity;
 
   constructor(deps: RunnerDeps<C>) {
     this._deps = deps;
+  }
+
+  /**
+   * How long a handler takes (moving average, ms; Infinity before the first
+   * ends): the loops read ahead only while it is shorter than a read.
+   */
+  get handlerMs(): number {
+    return this._handlerMs;
   }
 
   /** Tasks started and not yet ended (their handler may be done, their result on its way). */
@@ -72,9 +88,16 @@ export class TaskRunner<C> {
 
   /** Runs the task in the background; `ended` is called when it has ended. */
   start(flow: ServedFlow, task: TaskRecord): void {
-    const p: Promise<void> = traced(flow.slug, task, (trace) => this.run(flow, task, trace))
+    let handlerDone = false;
+    const done = () => {
+      if (handlerDone) return;
+      handlerDone = true;
+      this._deps.handlerDone?.();
+    };
+    const p: Promise<void> = traced(flow.slug, task, (trace) => this.run(flow, task, trace, done))
       .catch((err: unknown) => this._deps.log('error', `task crashed: ${errorMessage(err)}`, { flow: flow.slug, error: err }))
       .finally(() => {
+        done();
         this._inFlight.delete(p);
         this._deps.ended();
       });
@@ -99,8 +122,8 @@ export class TaskRunner<C> {
     for (const abandon of [...this._running.values()]) abandon();
   }
 
-  /** Runs one task to its end: handler, then complete or fail. */
-  async run(flow: ServedFlow, task: TaskRecord, trace?: TaskTrace): Promise<void> {
+  /** Runs one task to its end: handler, then complete or fail; `handlerDone` is called once no handler runs for it any more. */
+  async run(flow: ServedFlow, task: TaskRecord, trace?: TaskTrace, handlerDone: () => void = () => {}): Promise<void> {
     const { log } = this._deps;
     const fields = { flow: flow.slug, step: task.step_slug, run_id: task.run_id, task_index: task.task_index, attempt: task.attempts_count };
     // Every failure is logged (warn), and the run's failure too (error) when it was the last attempt.
@@ -113,6 +136,7 @@ export class TaskRunner<C> {
     };
     const step = flow.steps.get(task.step_slug);
     if (!step) {
+      handlerDone();
       const known = [...flow.steps.keys()].map((s) => `"${s}"`).join(', ') || 'no steps';
       await fail(failure(`worker ${flow.workerId} has no handler for step "${task.step_slug}" of flow "${flow.slug}": it knows ${known}`));
       return;
@@ -121,12 +145,17 @@ export class TaskRunner<C> {
     // A run started elsewhere (psql, pg_cron) did not go through startFlow's validation.
     const invalid = await this._invalidInput(flow, step, task);
     if (invalid !== undefined) {
+      handlerDone();
       // Every attempt fails the same way: no handler runs, and no retry waits for its delay.
       if ((await fail(failure(invalid))) === 'queued') await this._deps.retryNow?.(task);
       return;
     }
 
+    const t0 = performance.now();
     const outcome = await this._runHandler(step, task, trace);
+    const ms = performance.now() - t0;
+    this._handlerMs = this._handlerMs === Infinity ? ms : this._handlerMs + (ms - this._handlerMs) * 0.1;
+    handlerDone();
     if ('abandoned' in outcome) {
       log('warn', 'task abandoned by a stopping worker', fields);
       trace?.outcome('abandoned');

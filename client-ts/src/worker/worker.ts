@@ -1,8 +1,9 @@
 // startWorker: checks the options and wires the worker's parts together.
-//   slots.ts        the concurrency counter shared by the flows' read loops
+//   slots.ts        the handler slots shared by the flows' read loops, and the tasks queued for one
 //   runner.ts       runs a task's handler (timeout, abort signal) and reports its result or error
 //   completions.ts  batches results into pgflow.complete_tasks, one by one after a failed batch
 //   loops.ts        read loops, heartbeats and stop()
+//   drain.ts        what stop() does with the tasks in flight
 //   wake.ts         LISTEN for new tasks (pgflow._wake_workers), each read loop's wake-ups
 //   db.ts           every SQL call, behind the WorkerDb interface the unit tests fake
 //   log.ts          the logger types, the default (stderr) logger, pino-style loggers
@@ -32,7 +33,12 @@ export interface WorkerOptions<C = unknown> {
   context?: C;
   /** Handlers running at once, across all flows. Default 10. */
   concurrency?: number;
-  /** Messages read at once from a queue. Default 10. */
+  /**
+   * Most messages read at once from a queue. A read takes as many as there
+   * are free handler slots; while handlers end faster than a read takes
+   * (quick handlers), it reads up to batchSize, and the tasks beyond the free
+   * slots wait in the worker for a slot (a moment). Default 3 * concurrency.
+   */
   batchSize?: number;
   /** Seconds a read message stays invisible until start_tasks leases it. Default 30. */
   visibility?: number;
@@ -129,7 +135,7 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
     flows,
     context,
     concurrency = 10,
-    batchSize = 10,
+    batchSize = 3 * Math.max(1, options.concurrency ?? 10),
     visibility = 30,
     listen = true,
     pollIntervalMs,
@@ -174,7 +180,8 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
     process.off('SIGINT', onSignal);
   };
 
-  const slots = new Slots(concurrency);
+  // Held at most: the running handlers, a read ahead, and the results on their way.
+  const slots = new Slots(concurrency, concurrency + 2 * batchSize);
   const batcher = new CompletionBatcher((json, fields) => retryTransient('complete_tasks', () => db.completeTasks(json), fields, log));
   const runner = new TaskRunner({
     context,
@@ -192,7 +199,9 @@ export async function runWorker<C = unknown>(db: WorkerDb, options: Omit<WorkerO
       retryTransient('set_vt', () => db.showMessages(task.flow_slug, [task.msg_id]), { flow: task.flow_slug, run_id: task.run_id }, log).then(
         (): void => loops.wake(task.flow_slug), // set_vt notifies nobody: this worker reads it at once
       ),
-    ended: () => slots.release(1),
+    // A task's slot is free once its handler has ended; its result goes to the database meanwhile.
+    handlerDone: () => slots.handlerDone(),
+    ended: () => slots.ended(),
   });
   const loops: WorkerLoops = new WorkerLoops({
     db,

@@ -59,14 +59,15 @@ describe('cancel, pause, resume', () => {
     workers.push(await startWorker({ sql: db.sql, flows: [flow], handleSignals: false, pollIntervalMs: 50, log }));
 
     const handle = await startFlow(db.sql, flow, { n: 1 });
-    const waiting = handle.wait({ timeoutMs: 25_000 });
+    // caught at once: wait() may reject before cancelRun's own reply is read
+    const waiting = handle.wait({ timeoutMs: 25_000 }).catch((e: unknown) => e);
     await entered.promise;
 
     const run = await cancelRun(db.sql, handle.runId, 'user asked');
     expect(run).toMatchObject({ run_id: handle.runId, status: 'cancelled', cancel_reason: 'user asked', paused_at: null });
     expect(typeof run.cancelled_at).toBe('string');
 
-    const err = await waiting.catch((e: unknown) => e);
+    const err = await waiting;
     expect(err).toBeInstanceOf(RunCancelledError);
     expect(err).toMatchObject({ runId: handle.runId, reason: 'user asked' });
 

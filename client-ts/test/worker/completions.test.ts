@@ -27,19 +27,36 @@ describe('CompletionBatcher', () => {
     ]);
   });
 
-  it('results that come in while a batch is on its way go together next', async () => {
-    const gate = deferred();
+  it('results that come in during one turn of the event loop go in one call', async () => {
+    const { calls, send } = recorder();
+    const batcher = new CompletionBatcher(send);
+    const results = [1, 2, 3].map((n) => batcher.complete(task(n), String(n)));
+    expect(calls.length).toBe(0); // sent a turn later
+    expect(await Promise.all(results)).toEqual([true, true, true]);
+    expect(calls.map((c) => c.fields)).toEqual([{ tasks: 3 }]);
+  });
+
+  it('up to maxInFlight batches go at once; results that come in meanwhile wait and go together next', async () => {
+    const gates = [deferred(), deferred()];
     const { calls, send } = recorder(async (json, call) => {
-      if (call === 1) await gate.promise;
+      if (call <= 2) await gates[call - 1]!.promise;
       return keys(json);
     });
-    const batcher = new CompletionBatcher(send);
-    const results = [1, 2, 3, 4].map((n) => batcher.complete(task(n), String(n)));
-    expect(calls.length).toBe(1);
-    gate.resolve();
-    expect(await Promise.all(results)).toEqual([true, true, true, true]);
-    expect(calls.map((c) => c.fields)).toEqual([{ tasks: 1 }, { tasks: 3 }]);
-    expect(keys(calls[1]!.json).map((k) => k.task_index)).toEqual([2, 3, 4]);
+    const batcher = new CompletionBatcher(send, 500, 2);
+    const first = batcher.complete(task(1), '1');
+    await new Promise((r) => setImmediate(r));
+    const second = batcher.complete(task(2), '2');
+    await new Promise((r) => setImmediate(r));
+    expect(calls.length).toBe(2); // two on their way
+    const rest = [3, 4, 5].map((n) => batcher.complete(task(n), String(n)));
+    await new Promise((r) => setImmediate(r));
+    expect(calls.length).toBe(2);
+    gates[1]!.resolve(); // the second returns: what waited goes in one call
+    expect(await second).toBe(true);
+    expect(await Promise.all(rest)).toEqual([true, true, true]);
+    expect(calls.map((c) => c.fields)).toEqual([{ tasks: 1 }, { tasks: 1 }, { tasks: 3 }]);
+    gates[0]!.resolve();
+    expect(await first).toBe(true);
   });
 
   it('sends at most maxBatch results per call', async () => {
@@ -49,11 +66,11 @@ describe('CompletionBatcher', () => {
       if (call === 1) await gate.promise;
       return keys(json);
     });
-    const batcher = new CompletionBatcher(send, 2);
+    const batcher = new CompletionBatcher(send, 2, 1);
     const results = [1, 2, 3, 4, 5, 6].map((n) => batcher.complete(task(n), 'null'));
     gate.resolve();
     await Promise.all(results);
-    expect(calls.map((c) => c.fields.tasks)).toEqual([1, 2, 2, 1]);
+    expect(calls.map((c) => c.fields.tasks)).toEqual([2, 2, 2]);
   });
 
   it('a result the database did not record resolves false', async () => {
@@ -81,8 +98,8 @@ describe('CompletionBatcher', () => {
     gate.resolve();
     expect(await Promise.all(results)).toEqual([true, true, false, true]);
     expect(calls.map((c) => c.fields)).toEqual([
-      { tasks: 1 },
-      { tasks: 3 },
+      { tasks: 4 },
+      { run_id: 'r1', step: 's', task_index: 1 },
       { run_id: 'r2', step: 's', task_index: 2 },
       { run_id: 'r3', step: 's', task_index: 3 },
       { run_id: 'r4', step: 's', task_index: 4 },

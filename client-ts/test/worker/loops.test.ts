@@ -36,7 +36,8 @@ async function setupWith(db: FakeDb, flows: AnyFlow[], over: Partial<LoopSetting
     log,
     fail: (task, message) => db.failTask(task, message),
     complete: async (task, output) => (await db.completeTasks(`[${JSON.stringify({ ...task, output: JSON.parse(output) })}]`)).length > 0,
-    ended: () => slots.release(1),
+    handlerDone: () => slots.handlerDone(),
+    ended: () => slots.ended(),
   });
   const states: FlowState[] = flows.map((f, i) => ({
     slug: f.slug,
@@ -96,6 +97,31 @@ describe('WorkerLoops', () => {
     release.resolve();
     await until(() => db.completed.length === 10, 'every result');
     expect(most).toBe(3);
+  });
+
+  it('reads ahead while handlers end faster than a read: the extra tasks queue, never more than concurrency handlers at once', async () => {
+    let running = 0;
+    let most = 0;
+    const quick = async () => {
+      most = Math.max(most, ++running);
+      await Promise.resolve();
+      running--;
+      return 1;
+    };
+    const db = new FakeDb();
+    const read = db.readTasks.bind(db);
+    db.readTasks = async (...args) => {
+      await sleep(3); // a read takes longer than a handler
+      return read(...args);
+    };
+    const flow = new Flow({ slug: 'quick' }).step({ slug: 's' }, quick);
+    await setupWith(db, [flow], { concurrency: 2, batchSize: 6 });
+    for (let i = 0; i < 40; i++) db.enqueue('quick', 's');
+    await until(() => db.completed.length === 40, 'every result');
+    const limits = db.calls.filter((c) => c.startsWith('readTasks')).map((c) => Number(c.split(',').at(-2)));
+    expect(limits[0]).toBe(2); // no handler has ended yet: the free slots only
+    expect(Math.max(...limits)).toBe(6);
+    expect(most).toBe(2);
   });
 
   it('after a failed read (the statement undone, its messages still visible) backs off and registers again', async () => {
