@@ -40,7 +40,7 @@ $(DATA_built): FORCE
 FORCE:
 
 .PHONY: FORCE deps db db-stop db-status psql check-frozen pgtle release demo test installcheck \
-        test-pgtap test-isolation test-upgrade test-restore test-pgtle test-ts test-load test-faults test-docker bench
+        test-pgtap test-isolation test-upgrade test-restore test-pgtle test-citus test-ts test-load test-faults test-docker bench
 
 # TARGET deps: install what is missing (Debian packages, pgmq, PostgreSQL 16-18, npm packages); idempotent
 deps:
@@ -113,6 +113,11 @@ bench: deps db
 test-pgtap test-isolation test-upgrade test-restore test-pgtle test-ts: deps db $(DATA_built)
 	@$(if $(filter 15,$(or $(PG),15)),$(MAKE) --no-print-directory install >/dev/null)
 	@PGFLOW_TEST_VERSIONS="$(or $(PG),15)" scripts/test.sh $(patsubst test-%,%,$@)
+
+# TARGET test-citus: pgflow on a Citus coordinator with two workers (tests-citus/; docs/scaling.md); one skipped check where Citus is not installed
+test-citus: deps db $(DATA_built)
+	@$(MAKE) --no-print-directory install >/dev/null
+	@PGFLOW_TEST_VERSIONS=15 scripts/test.sh citus
 
 # TARGET test-docker: the Dockerfile, read (no Docker engine here)
 test-docker:

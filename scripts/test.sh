@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The suite runner: scripts/test.sh all|pgtap|isolation|upgrade|restore|pgtle|docker|load|faults|ts|installcheck
+# The suite runner: scripts/test.sh all|pgtap|isolation|upgrade|restore|pgtle|citus|docker|load|faults|ts|installcheck
 # on the PostgreSQL versions PGFLOW_TEST_VERSIONS names (default: `scripts/servers.sh versions`,
 # 15 16 17 18; `make test PG=17` runs one):
 #   15  Debian's, with pg_cron and plpgsql_check: the throwaway cluster (make db) and
 #       the extension make install put there; pgTAP, isolation specs, upgrade, restore,
-#       pg_tle (where installed), load, faults, TypeScript (vitest, tsd, typecheck)
+#       pg_tle and Citus (where installed), load, faults, TypeScript (vitest, tsd, typecheck)
 #   16, 17, 18  scripts/servers.sh's trees: a cluster of its own each (port 54300 + major,
 #       or PGFLOW_PORT_BASE + major; data in .pg/data-<major>, or PGFLOW_VERSION_DATA-<major>),
 #       started and stopped here, with this build of pgflow copied into its tree; pgTAP and
@@ -130,6 +130,8 @@ suite_upgrade() { tap_suite upgrade "tests-upgrade/upgrade-test.sh: every releas
 suite_restore() { tap_suite restore "tests-restore/dump-restore-test.sh: pg_dump, then pg_restore -j 4, with runs in flight" tests-restore/dump-restore-test.sh; }
 # Where pg_tle is installed for the server; else one skipped check that says why.
 suite_pgtle()   { tap_suite pgtle "tests-pgtle/pgtle-test.sh: install and upgrade through pg_tle on a server without pgflow's files" tests-pgtle/pgtle-test.sh; }
+# Where Citus is installed for the server; else one skipped check that says why.
+suite_citus()   { tap_suite citus "tests-citus/citus-test.sh: a coordinator and two workers, pgflow.distribute()" tests-citus/citus-test.sh; }
 suite_load()    { tap_suite load "tests-stress/load-test.sh ${LOAD_RUNS:-200} runs, 8 workers" tests-stress/load-test.sh "${LOAD_RUNS:-200}" 8; }
 suite_faults()  { tap_suite faults "tests-stress/fault-test.sh: restarts under 200 runs, on a cluster of its own" tests-stress/fault-test.sh 100; }
 suite_docker()  {
@@ -204,7 +206,7 @@ stop_version() {
 # suites MODE MAJOR: what MODE runs on that version
 suites() {
   case "$1:$2" in
-    all:15)   echo pgtap isolation upgrade restore pgtle load faults ts ;;
+    all:15)   echo pgtap isolation upgrade restore pgtle citus load faults ts ;;
     all:$NEWEST) echo pgtap upgrade ts ;;
     all:*)    echo pgtap upgrade ;;
     pgtap:*|upgrade:*) echo "$1" ;;
@@ -255,7 +257,7 @@ case "$MODE" in
       run_versions all; suite_docker
     fi ;;
   versions) run_versions all ;;
-  pgtap|isolation|upgrade|restore|pgtle|load|faults|ts) run_versions "$MODE" ;;
+  pgtap|isolation|upgrade|restore|pgtle|citus|load|faults|ts) run_versions "$MODE" ;;
   docker) suite_docker ;;
   installcheck)
     # The installed server, as it is: its own database, dropped at the end.
@@ -277,7 +279,7 @@ case "$MODE" in
     fi
     suite_isolation
     drop_dbs; V="" ;;
-  *) echo "usage: $0 all|pgtap|isolation|upgrade|restore|pgtle|docker|load|faults|ts|installcheck" >&2; exit 2 ;;
+  *) echo "usage: $0 all|pgtap|isolation|upgrade|restore|pgtle|citus|docker|load|faults|ts|installcheck" >&2; exit 2 ;;
 esac
 
 echo "== summary"

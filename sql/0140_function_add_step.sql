@@ -236,17 +236,24 @@ begin
   insert into pgflow.steps (flow_slug, step_slug, step_type, step_index, deps_count,
                             opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay,
                             run_if, run_unless, when_unmet, when_exhausted)
+  -- the next step_index: the last one read backwards through
+  -- steps_flow_slug_step_index_key (max() read every step of the flow, which
+  -- made a flow of n steps cost n^2)
   select add_step.flow_slug, add_step.step_slug, add_step.step_type,
-         coalesce(max(s.step_index) + 1, 0), cardinality(v_deps),
+         coalesce((select s.step_index + 1
+                     from pgflow.steps as s
+                    where s.flow_slug = add_step.flow_slug
+                    order by s.step_index desc
+                    limit 1), 0),
+         cardinality(v_deps),
          add_step.max_attempts, add_step.base_delay, add_step.timeout, add_step.start_delay,
          add_step.run_if, add_step.run_unless, add_step.when_unmet, coalesce(add_step.when_exhausted, 'fail')
-    from pgflow.steps as s
-   where s.flow_slug = add_step.flow_slug
   returning * into strict v_step;
 
   insert into pgflow.deps (flow_slug, dep_slug, step_slug)
   select add_step.flow_slug, d, add_step.step_slug from unnest(v_deps) as d;
-  perform pgflow._store_shape_hash(add_step.flow_slug);
+  -- the new step is the flow's last: its shape is appended to the stored one
+  perform pgflow._append_shape_hash(add_step.flow_slug, v_step);
 
   return v_step;
 end;

@@ -10,9 +10,13 @@
 -- to _queue_ready_steps); it comes back in ready, for _queue_ready_steps to
 -- queue its tasks. A dependent map whose dependency did
 -- not output an array fails, and with it its run: failed lists the runs that
--- failed so (usually none). The caller holds the runs' locks.
+-- failed so (usually none). finished lists the runs whose remaining_steps
+-- reached 0 here, the only ones these completions can complete (_cascade
+-- then calls _complete_runs_if_done for them alone). The caller holds the
+-- runs' locks.
 create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
-                                               out failed uuid[], out ready pgflow.step_states[])
+                                               out failed uuid[], out ready pgflow.step_states[],
+                                               out finished uuid[])
 language plpgsql
 volatile
 set search_path = ''
@@ -33,12 +37,18 @@ begin
       order by u.n;
   end if;
 
-  update pgflow.runs as r
-     set remaining_steps = r.remaining_steps - c.n
-    from (select u.r, count(*)::integer as n
-            from unnest(_settle_completed_steps.run_ids) as u(r)
-           group by u.r) as c
-   where r.run_id = c.r;
+  with settled_runs as (
+    update pgflow.runs as r
+       set remaining_steps = r.remaining_steps - c.n
+      from (select u.r, count(*)::integer as n
+              from unnest(_settle_completed_steps.run_ids) as u(r)
+             group by u.r) as c
+     where r.run_id = c.r
+    returning r.run_id, r.remaining_steps
+  )
+  select coalesce(array_agg(sr.run_id order by sr.run_id) filter (where sr.remaining_steps = 0), '{}'::uuid[])
+    into finished
+    from settled_runs as sr;
 
   -- A map has exactly one dependency: the step whose output it maps over.
   -- The step becomes ready when its last dependency completes (remaining_deps

@@ -5,10 +5,30 @@
 -- started already (their rows as updated, see _settle_completed_steps): one
 -- task per step (single) or per array element
 -- (map), each with its pgmq message, sent after the step's start_delay. One
--- send_batch per flow and distinct delay, however many runs and steps; a
--- batch sent with no delay wakes the flow's workers (_wake_workers). A
+-- send_batch per flow and distinct delay, however many runs and steps. A
 -- paused run queues nothing (resume_run queues what became ready). The caller
 -- holds the runs' locks.
+--
+-- Waking the workers (_wake_workers). A batch sent with no delay wakes the
+-- flow's workers, unless one of the first visible messages of the queue was
+-- announced already: sent with no delay while pgflow.wake was on. Such a
+-- message is marked with the pgmq header {"announced": true}; messages
+-- queued with pgflow.wake off or with a start delay carry no header. Why:
+-- a notifying transaction holds a cluster-wide lock through its commit (see
+-- _wake_workers), so with one completion per transaction (complete_task) at
+-- 4 workers every commit that queued a task waited for the one before it,
+-- and the per-task protocol ran at about half of upstream's tasks/s. An
+-- announced message still visible means no worker has read it yet: the
+-- workers were woken for it, and a woken worker reads its queue again as
+-- long as its reads come back full (the TypeScript worker does), so it
+-- finds the new batch with that message. So a busy queue, where the cost
+-- was paid on every commit, is not told again; an idle queue, or one that
+-- holds only messages nobody was told of, wakes its workers at once, as
+-- before. The worst case, a worker that read the announced message just
+-- before this batch committed and found no more, finds it at its next read
+-- or fallback poll, as it does a task queued with pgflow.wake off. Only the
+-- first 8 visible messages are looked at, so that the check costs the same
+-- on any backlog (a longer one of unannounced messages wakes, as before).
 create function pgflow._queue_ready_steps(run_ids uuid[], started pgflow.step_states[])
 returns void
 language plpgsql
@@ -26,6 +46,10 @@ declare
   v_s      text[];
   v_i      integer[];
   v_ids    bigint[];
+  v_wake   boolean;
+  v_told   boolean;
+  v_idle   boolean;
+  v_mode   text := lower(coalesce(nullif(current_setting('pgflow.wake', true), ''), 'on'));
 begin
   with ready as (
     update pgflow.step_states as ss
@@ -71,23 +95,48 @@ begin
      group by st.flow_slug, coalesce(st.opt_start_delay, 0)
      order by st.flow_slug, coalesce(st.opt_start_delay, 0)
   loop
-    -- Within one insert, pgmq's identity hands out ids in array order: sorted
-    -- ids pair up with the messages in the order they were sent.
-    v_ids := array(
-      select id
-        from pgmq.send_batch(
-               v_flow,
-               array(select jsonb_build_object('flow_slug', v_flow, 'run_id', u.r,
-                                               'step_slug', u.s, 'task_index', u.i)
-                       from unnest(v_r, v_s, v_i) with ordinality as u(r, s, i, n)
-                      order by u.n),
-               v_delay) as id
-       order by id);
+    -- Announced when visible at once with pgflow.wake on; the workers are
+    -- woken unless an announced message is still visible (see above). A bad
+    -- pgflow.wake value is left to _wake_workers, which raises.
+    v_told := v_delay = 0 and v_mode in ('on', 'true', '1');
+    v_wake := v_delay = 0 and v_mode not in ('off', 'false', '0');
+    -- The messages go into the flow's queue table with one statement, as
+    -- pgmq's send_batch writes them (pgmq.q_<queue>: vt, message, headers;
+    -- msg_id, read_ct and enqueued_at take their defaults; pgmq's triggers,
+    -- such as its notify on insert, fire as they do for send_batch). Not
+    -- through send_batch itself: its three layers of functions (one in SQL,
+    -- planned again on every call) and its queue name check cost more than
+    -- the insert, on every task queued; the check for an announced message
+    -- shares the statement. Within one insert the identity hands out ids in
+    -- the order the rows come (the ordinality): sorted ids pair up with the
+    -- tasks in the order they were sent.
+    execute format(
+      $sql$
+      with sent as (
+        insert into pgmq.%1$I (vt, message, headers)
+        select clock_timestamp() + make_interval(secs => $5),
+               jsonb_build_object('flow_slug', $1, 'run_id', u.r, 'step_slug', u.s, 'task_index', u.i), $6
+          from unnest($2::uuid[], $3::text[], $4::integer[]) with ordinality as u(r, s, i, n)
+         order by u.n
+        returning msg_id
+      )
+      select array(select s.msg_id from sent as s order by s.msg_id),
+             $7 and not exists (select from (select m.headers from pgmq.%1$I as m
+                                              where m.vt <= clock_timestamp()
+                                              order by m.vt limit 8) as v
+                                 where v.headers @> '{"announced": true}')
+      $sql$,
+      'q_' || lower(v_flow))
+      into v_ids, v_idle
+      using v_flow, v_r, v_s, v_i, v_delay, case when v_told then '{"announced": true}'::jsonb end, v_told;
+    if v_told then
+      v_wake := v_idle;
+    end if;
     insert into pgflow.step_tasks (flow_slug, run_id, step_slug, task_index, message_id)
     select v_flow, u.r, u.s, u.i, u.id
       from unnest(v_r, v_s, v_i, v_ids) as u(r, s, i, id);
     -- Visible now: wake the flow's workers (a delayed batch waits for their poll).
-    if v_delay = 0 then
+    if v_wake then
       perform pgflow._wake_workers(v_flow);
     end if;
   end loop;

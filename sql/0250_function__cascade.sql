@@ -13,6 +13,14 @@
 -- that fails on the way (a map over no array, an unmet 'fail' condition) is
 -- driven no further. The caller holds the runs' locks.
 --
+-- After completions (done_runs given) in flows without conditions, the
+-- stages that cannot find anything are skipped, so that one complete_task
+-- pays for what its completion changed: _settle_completed_steps starts the
+-- dependents that became ready itself, so _queue_ready_steps runs only when
+-- it started some; the update for empty maps and signals runs only for
+-- flows with dependent map steps or signal steps; and only the runs whose
+-- remaining_steps reached 0 are looked at for completion.
+--
 -- Plans. The hot path's queries take arrays (run_id = any($1), unnest($1)).
 -- For those, PostgreSQL's plan cache keeps choosing a new custom plan on every
 -- call (planning then costs more than running), and a generic plan made while
@@ -47,16 +55,25 @@ declare
                                  where exists (select from pgflow.steps as s
                                                 where s.flow_slug = f
                                                   and (s.run_if is not null or s.run_unless is not null)));
-  -- flows with signal steps: a started one may have its signal waiting
-  v_signals     boolean := exists (select from pgflow.steps as s
-                                    where s.flow_slug = any(_cascade.flow_slugs) and s.step_type = 'signal');
+  v_signals     boolean;                        -- flows with signal steps: a started one may have its signal waiting
+  v_maps        boolean;                        -- flows with dependent map steps: one may map over []
+  -- only completions to settle, no conditions: see "After completions" above
+  v_lean        boolean := coalesce(cardinality(_cascade.done_runs), 0) > 0 and cardinality(v_conditions) = 0;
+  v_finished    uuid[] := '{}'::uuid[];         -- (lean) the runs whose remaining_steps reached 0
+  v_done        uuid[];
 begin
+  select coalesce(bool_or(s.step_type = 'signal'), false), coalesce(bool_or(s.step_type = 'map' and s.deps_count > 0), false)
+    into v_signals, v_maps
+    from pgflow.steps as s
+   where s.flow_slug = any(_cascade.flow_slugs) and s.step_type in ('signal', 'map');
+
   loop
     if cardinality(v_done_runs) > 0 then
       -- Without conditions, the steps made ready are marked started right away.
-      select st.failed, st.ready into v_failed, v_settled
+      select st.failed, st.ready, st.finished into v_failed, v_settled, v_done
         from pgflow._settle_completed_steps(v_done_runs, v_done_steps, cardinality(v_conditions) = 0) as st;
       v_ready := v_ready || v_settled;
+      v_finished := v_finished || v_done;
       if cardinality(v_failed) > 0 then
         v_runs   := array(select r from unnest(v_runs) as r where r <> all(v_failed));
         v_active := array(select r from unnest(v_active) as r where r <> all(v_failed));
@@ -81,8 +98,12 @@ begin
       end loop;
     end if;
 
-    perform pgflow._queue_ready_steps(v_active, v_ready);
+    if not v_lean or coalesce(cardinality(v_ready), 0) > 0 then
+      perform pgflow._queue_ready_steps(v_active, v_ready);
+    end if;
     v_ready := null;
+
+    exit when v_lean and not v_signals and not v_maps;
 
     with empty as (
       update pgflow.step_states as ss
@@ -111,6 +132,10 @@ begin
     v_active := array(select distinct r from unnest(v_done_runs) as r);
   end loop;
 
-  perform pgflow._complete_runs_if_done(v_runs);
+  if not v_lean then
+    perform pgflow._complete_runs_if_done(v_runs);
+  elsif cardinality(v_finished) > 0 then
+    perform pgflow._complete_runs_if_done(array(select r from unnest(v_runs) as r where r = any(v_finished)));
+  end if;
 end;
 $$;

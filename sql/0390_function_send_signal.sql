@@ -29,6 +29,7 @@ set join_collapse_limit = 1
 as $$
 declare
   v_run   pgflow.runs%rowtype;
+  v_flow_slug text;
   v_type  text;
   v_state pgflow.step_states%rowtype;
 begin
@@ -52,8 +53,10 @@ begin
   end if;
   -- before the lock and before anything about the run is told: a run of a
   -- flow the caller may not use does not exist for it
-  perform pgflow._authorize_client((select r.flow_slug from pgflow.runs as r where r.run_id = send_signal.run_id),
-                                   send_signal.run_id);
+  -- the flow first, then the check: on Citus a call beside the run's row
+  -- would run on the run's node (docs/scaling.md)
+  select r.flow_slug into v_flow_slug from pgflow.runs as r where r.run_id = send_signal.run_id;
+  perform pgflow._authorize_client(v_flow_slug, send_signal.run_id);
   v_run := pgflow._lock_run(send_signal.run_id);
 
   select s.step_type into v_type

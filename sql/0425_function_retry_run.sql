@@ -33,6 +33,7 @@ set search_path = ''
 as $$
 declare
   v_run   pgflow.runs%rowtype;
+  v_flow_slug text;
   v_r     uuid[];
   v_s     text[];
   v_i     integer[];
@@ -47,8 +48,10 @@ begin
   end if;
   -- before the lock and before anything about the run is told: a run of a
   -- flow the caller may not use does not exist for it
-  perform pgflow._authorize_client((select r.flow_slug from pgflow.runs as r where r.run_id = retry_run.run_id),
-                                   retry_run.run_id);
+  -- the flow first, then the check: on Citus a call beside the run's row
+  -- would run on the run's node (docs/scaling.md)
+  select r.flow_slug into v_flow_slug from pgflow.runs as r where r.run_id = retry_run.run_id;
+  perform pgflow._authorize_client(v_flow_slug, retry_run.run_id);
   v_run := pgflow._lock_run(retry_run.run_id);
   if v_run.status <> 'failed' then
     raise exception using

@@ -11,6 +11,7 @@ set search_path = ''
 as $$
 declare
   v_worker pgflow.workers%rowtype;
+  v_now    timestamptz := now();
 begin
   if register_worker.worker_id is null or register_worker.queue_name is null or register_worker.function_name is null then
     raise exception using
@@ -33,9 +34,10 @@ begin
   on conflict on constraint workers_pkey do update
      set queue_name = excluded.queue_name,
          function_name = excluded.function_name,
-         started_at = now(),
+         -- a variable, not now(): Citus takes no function in DO UPDATE SET
+         started_at = v_now,
          stopped_at = null,
-         last_heartbeat_at = now()
+         last_heartbeat_at = v_now
   returning * into v_worker;
   return v_worker;
 end;

@@ -10,6 +10,7 @@ set search_path = ''
 as $$
 declare
   v_worker pgflow.workers%rowtype;
+  v_now    timestamptz := now();
 begin
   if stop_worker.worker_id is null then
     raise exception using
@@ -19,7 +20,8 @@ begin
   end if;
   perform pgflow._authorize_worker(w.queue_name) from pgflow.workers as w where w.worker_id = stop_worker.worker_id;
   update pgflow.workers as w
-     set stopped_at = coalesce(w.stopped_at, greatest(now(), w.started_at))
+     -- a variable, not now(): Citus takes no function in COALESCE of an UPDATE
+     set stopped_at = coalesce(w.stopped_at, greatest(v_now, w.started_at))
    where w.worker_id = stop_worker.worker_id
   returning * into v_worker;
   if not found then

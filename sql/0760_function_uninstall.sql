@@ -29,7 +29,16 @@ begin
   end if;
   -- (records restored into a database that cannot reach pg_cron have no job to remove)
   if pgflow._cron_place() is not null then
-    perform pgflow._unschedule_job(s.job_name) from pgflow.schedules as s order by s.job_name;
+    begin
+      perform pgflow._unschedule_job(s.job_name) from pgflow.schedules as s order by s.job_name;
+    exception when feature_not_supported then
+      -- cron.database_name names a database without pg_cron, or one the
+      -- owner may not reach through dblink: no job of ours can be there to
+      -- remove, or none that we can; say so and remove the rest
+      raise warning using
+        message = format('uninstall left pgflow''s pg_cron jobs alone: %s', sqlerrm),
+        hint    = 'Remove them with cron.unschedule() in the database that cron.database_name names, if they exist.';
+    end;
   end if;
   delete from pgflow.schedules;
   for v_role in select distinct g.role from pgflow.grants as g order by g.role loop

@@ -5,8 +5,9 @@
 #  - from every older release: install it, seed a run in progress, ALTER
 #    EXTENSION pgflow UPDATE, and the catalog snapshot of the extension equals
 #    a fresh install's; the in-flight run then finishes;
-#  - the pgTAP suite passes on the database upgraded from the first release and
-#    on the one upgraded from the previous release (UPGRADE_SUITE=all: from
+#  - the pgTAP suite passes on the database upgraded from the previous release,
+#    and on PostgreSQL 15 (where every test runs: pg_cron, plpgsql_check) on
+#    the one upgraded from the first release too (UPGRADE_SUITE=all: from
 #    every release; the catalog check already proves the others equal).
 # Runs on whichever server the PG* environment names (make test: 15 to 18).
 set -uo pipefail
@@ -58,7 +59,9 @@ releases=$(for f in extension/pgflow--*.sql; do
 done | sort -V)
 first=$(echo "$releases" | grep -vx "$current" | head -n1)
 previous=$(echo "$releases" | grep -vx "$current" | tail -n1)
-echo "# the pgTAP suite runs on the databases upgraded from $first (the first release) and $previous (the previous one)"
+# the first release's suite on 15 only: make test stays within its time on 2 cores
+[ "$(psql -X -At -d postgres -c 'show server_version_num')" -lt 160000 ] || [ "${UPGRADE_SUITE:-}" = all ] || first=$previous
+echo "# the pgTAP suite runs on the databases upgraded from $(printf '%s\n' "$first" "$previous" | sort -uV | paste -sd' ' | sed 's/ / and /')"
 for v in $releases; do
   db=pgflow_up_${v//./_}_$$
   new_db "$db"

@@ -65,7 +65,7 @@ select is_empty($$ select p.oid::regprocedure from pg_proc as p
                                             'cancel_run', 'pause_run', 'resume_run', 'retry_run', 'send_signal', 'check_invariants',
                                             'grant_worker', 'grant_client', 'grant_admin', 'revoke_all',
                                             'get_flow_shape', 'ensure_flow', 'set_flow_options',
-                                            'set_step_options', 'delete_flow_and_data', 'uninstall',
+                                            'set_step_options', 'delete_flow_and_data', 'uninstall', 'distribute',
                                             'start_ready_steps', 'maybe_complete_run', 'cascade_complete_taskless_steps',
                                             'metrics_runs', 'metrics_tasks', 'metrics_queues', 'metrics_throughput',
                                             'metrics_task_durations', 'metrics_stalled_tasks', 'list_failed_runs') $$,
