@@ -102,10 +102,16 @@ wait_ts_done_over "$ts_before_fast"
 start_ts_runs $((2 * third + 1)) $TS_RUNS
 ts_before_crash=$(ts_done); ts_tasks=$(ts_total)
 scripts/db.sh restart immediate >/dev/null
-for _ in $(seq 1 60); do
+# A task whose start_tasks answer the crash lost comes back when its lease
+# runs out (timeout 30 + 2 s), after the worker's reconnect backoff (up to
+# 10 s): 90 s leave room for that on a loaded machine.
+for _ in $(seq 1 90); do
   [ "$(q "select count(*) from pgflow.runs where flow_slug = 'diamond' and status = 'completed'")" = "$TS_RUNS" ] && break
   sleep 1
 done
+q "select format('# diamond runs %s: %s', status, count(*)) from pgflow.runs where flow_slug = 'diamond' and status <> 'completed' group by status"
+q "select format('# diamond task %s/%s attempt %s %s: %s', step_slug, task_index, attempts_count, status, left(error_message, 200))
+     from pgflow.step_tasks where flow_slug = 'diamond' and status <> 'completed' order by run_id, step_slug limit 10"
 alive=$(kill -0 "$ts_worker" 2>/dev/null && echo yes || echo no)
 kill -TERM "$ts_worker" 2>/dev/null; wait "$ts_worker"; ts_rc=$?
 echo "# TypeScript worker: $ts_tasks tasks; $ts_before_fast of $ts_started_fast completed before the fast shutdown, $ts_before_crash of $ts_tasks before the crash"

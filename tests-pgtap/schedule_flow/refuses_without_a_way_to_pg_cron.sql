@@ -8,6 +8,9 @@ select plan(8);
 -- function says so, with a hint saying what to do, and changes nothing; a
 -- function that is merely called dblink is never used. pgflow still works.
 select format('drop extension if exists %I', 'db' || 'link') \gexec
+-- a server without pg_cron loaded may not define cron.database_name: as if it
+-- named the database postgres (where pg_cron would live)
+select set_config('cron.database_name', 'postgres', true) where current_setting('cron.database_name', true) is null;
 create schema sch_nodb;
 create function sch_nodb.dblink(text, text) returns setof record language sql as $$ select null::record where false $$;
 
