@@ -7,7 +7,7 @@ import { RunFailedError, registerFlow, startFlow, startFlows, watchRun } from '.
 import { Flow } from '../../src/dsl/flow.js';
 import { FlowInputError } from '../../src/dsl/schema.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
-import { useTestDatabase } from './harness.js';
+import { until, useTestDatabase } from './harness.js';
 
 const db = useTestDatabase();
 
@@ -79,6 +79,8 @@ describe('the worker', () => {
       /^input of flow "validated" is invalid \(checked by the worker before step "a"; the handler did not run\):\n {2}n: .+\n {2}tag: .+$/,
     );
     expect(calls).not.toContain('a four'); // (the run of the test above, { n: 1 }, may run meanwhile)
+    // the worker logs once fail_task has answered it, which may come after the run:failed event
+    await until(() => logged.some((l) => l.startsWith('error')), 5_000);
     expect(logged.filter((l) => l.startsWith('error'))).toEqual(['error run failed']);
     const [task] = await db.sql`
       select attempts_count, status from pgflow.step_tasks where run_id = ${handle.runId}::uuid and step_slug = 'a'`;
