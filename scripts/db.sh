@@ -3,8 +3,12 @@
 # Lives in .pg/ (git-ignored), listens on 127.0.0.1:$PGFLOW_PORT, trusts local
 # connections, preloads pg_cron (where the server has it) and pg_stat_statements.
 # PGFLOW_PG=16|17|18 runs that version's server (scripts/servers.sh) instead of
-# Debian's 15: port 543<major> and data directory .pg/data-<major> unless
-# PGFLOW_PORT / PGFLOW_DATA say otherwise.
+# Debian's 15: port 254<major> and data directory .pg/data-<major> unless
+# PGFLOW_PORT / PGFLOW_DATA say otherwise. The clusters that start while tests run
+# (16-18, faults, pg_tle, Citus) listen below 32768, outside Linux's range of ephemeral
+# ports (32768-60999): a client connection of a test running beside them can hold any
+# port in that range, and a server started there meanwhile fails with "Address already
+# in use".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +18,7 @@ if [ "$PG_MAJOR" = 15 ]; then
   PORT=${PGFLOW_PORT:-54329}
   BIN=$( (command -v pg_config >/dev/null && pg_config --bindir) || echo "/usr/lib/postgresql/$PG_MAJOR/bin")
 else
-  PORT=${PGFLOW_PORT:-543$PG_MAJOR}
+  PORT=${PGFLOW_PORT:-254$PG_MAJOR}
   BIN=$(scripts/servers.sh bindir "$PG_MAJOR")
   [ -x "$BIN/postgres" ] || { echo "db: PostgreSQL $PG_MAJOR is not installed: make deps" >&2; exit 1; }
 fi

@@ -5,7 +5,7 @@
 #   15  Debian's, with pg_cron and plpgsql_check: the throwaway cluster (make db) and
 #       the extension make install put there; pgTAP, isolation specs, upgrade, restore,
 #       pg_tle and Citus (where installed), load, faults, TypeScript (vitest, tsd, typecheck)
-#   16, 17, 18  scripts/servers.sh's trees: a cluster of its own each (port 54300 + major,
+#   16, 17, 18  scripts/servers.sh's trees: a cluster of its own each (port 25400 + major,
 #       or PGFLOW_PORT_BASE + major; data in .pg/data-<major>, or PGFLOW_VERSION_DATA-<major>),
 #       started and stopped here, with this build of pgflow copied into its tree; pgTAP and
 #       upgrade, and on the newest one vitest's database tests
@@ -26,7 +26,7 @@ fi
 PORT15=${PGPORT:-}
 VERSIONS=${PGFLOW_TEST_VERSIONS:-$(scripts/servers.sh versions)}
 NEWEST=$(scripts/servers.sh versions | tr ' ' '\n' | tail -n1)
-PORT_BASE=${PGFLOW_PORT_BASE:-54300}
+PORT_BASE=${PGFLOW_PORT_BASE:-25400}
 
 LOG_DIR=$(mktemp -d)
 # Each run works in its own databases, so that runs side by side don't collide.

@@ -2,7 +2,7 @@
 # pgflow on Citus (docs/scaling.md), as TAP-like lines ("ok N - ..." / "not ok N - ...";
 # "ok N - ... # SKIP why" where Citus is missing or a part is not run):
 #  - a Citus coordinator and two workers of the installed PostgreSQL (pg_config's), on
-#    ports of their own (PGFLOW_CITUS_PORT, default 54360, and the next two), data in a
+#    ports of their own (PGFLOW_CITUS_PORT, default 25460, and the next two), data in a
 #    new directory under /tmp, shared_preload_libraries = 'citus', removed at the end
 #    (PGFLOW_CITUS_KEEP=1 leaves them running and says where);
 #  - the workers added (the coordinator too, without shards), pgflow created on the
@@ -24,7 +24,7 @@ if [ ! -f "$sharedir/extension/citus.control" ] || [ ! -f "$libdir/citus.so" ]; 
   exit 0
 fi
 
-BASE=${PGFLOW_CITUS_PORT:-54360}
+BASE=${PGFLOW_CITUS_PORT:-25460}
 PORTS="$BASE $((BASE + 1)) $((BASE + 2))"
 DB=pgflow_citus
 export PGHOST=127.0.0.1 PGUSER=postgres PGPORT=$BASE PGDATABASE=$DB

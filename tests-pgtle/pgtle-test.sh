@@ -4,7 +4,7 @@
 #  - a throwaway PostgreSQL 15 server whose extension directory has no pgflow and no
 #    pgmq files (a tree of links to the installed server, the bin directory copied, so
 #    that the server finds its share directory beside it), pg_tle preloaded, on a port
-#    of its own (PGFLOW_PGTLE_PORT, default 54350), removed at the end;
+#    of its own (PGFLOW_PGTLE_PORT, default 25450), removed at the end;
 #  - the artifact (make pgtle) refused, with what is missing, before pg_tle is enabled
 #    and for a role without pgtle_admin;
 #  - a non-superuser database owner with pgtle_admin applies it twice (the second
@@ -30,7 +30,7 @@ if ! why=$(tests-pgtle/server.sh available); then
   exit 0
 fi
 
-PORT=${PGFLOW_PGTLE_PORT:-54350}
+PORT=${PGFLOW_PGTLE_PORT:-25450}
 export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres
 unset PGDATABASE PGPASSWORD
 

@@ -3,12 +3,12 @@
 # running runs (two batches of RUNS) worked by SQL workers; after each restart
 # fresh workers go on. Every run must complete, every task exactly once (each accepted
 # completion is recorded in the same transaction as complete_task), none stuck.
-# Runs on a cluster of its own (port 54339, data beside the main one's), so it never
+# Runs on a cluster of its own (port 25439, data beside the main one's), so it never
 # disturbs the main one.   tests-stress/fault-test.sh [RUNS]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-100}
-export PGFLOW_PORT=${FAULT_PORT:-54339}
+export PGFLOW_PORT=${FAULT_PORT:-25439}
 # beside the main cluster's data directory (which db.sh picks)
 export PGFLOW_DATA=${FAULT_DATA:-$(PGFLOW_DATA='' scripts/db.sh datadir)-faults}
 export PGHOST=127.0.0.1 PGPORT=$PGFLOW_PORT PGUSER=postgres

@@ -134,7 +134,7 @@ if (noPgtle) {
 }
 
 describe.skipIf(noPgtle)('db install / db upgrade through pg_tle, on a server without pgflow\'s files', () => {
-  const port = Number(process.env.PGFLOW_PGTLE_VITEST_PORT ?? 54351);
+  const port = Number(process.env.PGFLOW_PGTLE_VITEST_PORT ?? 25451);
   let parent = '';
   const dir = () => join(parent, 'server');
   const owner = 'pgflow_vt_tle_owner';
