@@ -226,14 +226,17 @@ begin
       hint    = 'Add dependencies before the steps that use them.';
   end if;
 
-  if exists (select from pgflow.runs as r where r.flow_slug = add_step.flow_slug) then
+  -- select 1, not an empty target list: Citus cannot plan one over many shards
+  if exists (select 1 from pgflow.runs as r where r.flow_slug = add_step.flow_slug) then
     raise exception using
       errcode = 'object_not_in_prerequisite_state',
       message = format('flow "%s" already has runs; step "%s" cannot be added', add_step.flow_slug, add_step.step_slug),
       hint    = 'A flow''s shape is frozen once it has run: define the new shape under a new flow slug.';
   end if;
 
-  insert into pgflow.steps (flow_slug, step_slug, step_type, step_index, deps_count,
+  -- the alias: Citus (13.2) deparses INSERT ... SELECT into a reference
+  -- table without one wrongly (missing FROM-clause entry for table "steps")
+  insert into pgflow.steps as new_step (flow_slug, step_slug, step_type, step_index, deps_count,
                             opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay,
                             run_if, run_unless, when_unmet, when_exhausted)
   -- the next step_index: the last one read backwards through

@@ -1,5 +1,5 @@
 
--- _step_shape( step )
+-- _step_shape( flow_slug, step_slug, step_type, run_if, run_unless, when_unmet )
 -- The canonical shape of one step, the element of _flow_shape's "steps":
 -- its slug, step type, dependencies (sorted) and condition (run_if,
 -- run_unless, and when_unmet where there is a condition). Options
@@ -7,8 +7,11 @@
 -- shape. The per-step object is built here and only here: a new part of a
 -- step's definition is one more key below (keys whose value is JSON null are
 -- left out, so that a step without it keeps its shape), plus its name in
--- _normalize_shape.
-create function pgflow._step_shape(step pgflow.steps)
+-- _normalize_shape. It takes the step's columns, not its row: on Citus a
+-- whole-row reference in a statement over pgflow.steps reaches the table's
+-- shard with the shard's row type, which no function accepts.
+create function pgflow._step_shape(flow_slug text, step_slug text, step_type text,
+                                   run_if jsonb, run_unless jsonb, when_unmet text)
 returns jsonb
 language sql
 stable
@@ -16,18 +19,18 @@ set search_path = ''
 as $$
   select jsonb_object_agg(e.key, e.value)
     from jsonb_each(jsonb_build_object(
-           'slug', (_step_shape.step).step_slug,
-           'type', (_step_shape.step).step_type,
+           'slug', _step_shape.step_slug,
+           'type', _step_shape.step_type,
            'deps', to_jsonb(array(select d.dep_slug
                                      from pgflow.deps as d
-                                    where d.flow_slug = (_step_shape.step).flow_slug
-                                      and d.step_slug = (_step_shape.step).step_slug
+                                    where d.flow_slug = _step_shape.flow_slug
+                                      and d.step_slug = _step_shape.step_slug
                                     order by d.dep_slug)),
-           'run_if', (_step_shape.step).run_if,
-           'run_unless', (_step_shape.step).run_unless,
+           'run_if', _step_shape.run_if,
+           'run_unless', _step_shape.run_unless,
            -- when_unmet matters only with a condition
-           'when_unmet', case when (_step_shape.step).run_if is not null or (_step_shape.step).run_unless is not null
-                              then to_jsonb((_step_shape.step).when_unmet) end)) as e
+           'when_unmet', case when _step_shape.run_if is not null or _step_shape.run_unless is not null
+                              then to_jsonb(_step_shape.when_unmet) end)) as e
    where e.value <> 'null'::jsonb;
 $$;
 
@@ -42,7 +45,8 @@ language sql
 stable
 set search_path = ''
 as $$
-  select jsonb_build_object('steps', coalesce(jsonb_agg(pgflow._step_shape(s) order by s.step_index), '[]'::jsonb))
+  select jsonb_build_object('steps', coalesce(jsonb_agg(pgflow._step_shape(s.flow_slug, s.step_slug, s.step_type, s.run_if, s.run_unless, s.when_unmet)
+                                                      order by s.step_index), '[]'::jsonb))
     from pgflow.steps as s
    where s.flow_slug = _flow_shape.flow_slug;
 $$;
@@ -129,7 +133,9 @@ begin
                                                  where f.flow_slug = _append_shape_hash.flow_slug) then
       v_text := left(v_old, -2)
                 || case when v_old = '{"steps": []}' then '' else ', ' end
-                || pgflow._step_shape(_append_shape_hash.step)::text || ']}';
+                || pgflow._step_shape(_append_shape_hash.step.flow_slug, _append_shape_hash.step.step_slug,
+                                     _append_shape_hash.step.step_type, _append_shape_hash.step.run_if,
+                                     _append_shape_hash.step.run_unless, _append_shape_hash.step.when_unmet)::text || ']}';
       update pgflow.flows as f
          set shape_hash = pgflow._shape_hash_of_text(v_text)
        where f.flow_slug = _append_shape_hash.flow_slug;

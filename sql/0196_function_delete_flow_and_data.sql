@@ -13,6 +13,8 @@ volatile
 security definer
 set search_path = ''
 as $$
+declare
+  v_id uuid;
 begin
   if delete_flow_and_data.flow_slug is null then
     raise exception using
@@ -30,7 +32,15 @@ begin
 
   -- Every run of it, locked: a task a concurrent complete_task adds comes
   -- before this delete or not at all (there is no foreign key to refuse it).
-  perform from pgflow.runs as r where r.flow_slug = delete_flow_and_data.flow_slug order by r.run_id for update;
+  if pgflow._is_distributed() then
+    -- Citus locks rows of one shard per statement only: one run at a time
+    foreach v_id in array array(select r.run_id from pgflow.runs as r
+                                 where r.flow_slug = delete_flow_and_data.flow_slug order by r.run_id) loop
+      perform from pgflow.runs as r where r.run_id = v_id for update;
+    end loop;
+  else
+    perform from pgflow.runs as r where r.flow_slug = delete_flow_and_data.flow_slug order by r.run_id for update;
+  end if;
   delete from pgflow.signals as sg where sg.flow_slug = delete_flow_and_data.flow_slug;
   delete from pgflow.step_tasks as t where t.flow_slug = delete_flow_and_data.flow_slug;
   delete from pgflow.step_states as ss where ss.flow_slug = delete_flow_and_data.flow_slug;

@@ -28,8 +28,7 @@ begin
   -- privilege in PostgreSQL: the channels' payloads carry ids, statuses and
   -- error messages, never inputs or outputs.)
   if subscribe.channel = 'pgflow_events' then
-    if not pg_catalog.has_function_privilege(pgflow._caller(), 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
-                                             'EXECUTE WITH GRANT OPTION')
+    if not pgflow._may_grant(pgflow._caller())
        and not exists (select from pgflow.grants as g
                         where g.kind = 'client' and g.flow_slug is null
                           and pg_catalog.pg_has_role(pgflow._caller(), g.role, 'USAGE')) then

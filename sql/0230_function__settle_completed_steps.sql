@@ -14,6 +14,15 @@
 -- reached 0 here, the only ones these completions can complete (_cascade
 -- then calls _complete_runs_if_done for them alone). The caller holds the
 -- runs' locks.
+--
+-- Keys. The runtime rows are read one by one by their primary key, in
+-- lateral subqueries that the planner may not flatten (offset 0). The entry
+-- points force generic plans, made once per session; one made while the
+-- tables were small (just truncated, or analyzed empty) otherwise scanned
+-- all of a flow's step_states through flow_slug and filtered them in the
+-- join, as long as the session lived: 440 rows read for one completion in
+-- the bench, and more as the table grew. A join's equalities, or = any(...)
+-- of the keys, leave the planner that choice; a lateral subquery does not.
 create function pgflow._settle_completed_steps(run_ids uuid[], step_slugs text[], start_ready boolean,
                                                out failed uuid[], out ready pgflow.step_states[],
                                                out finished uuid[])
@@ -22,6 +31,7 @@ volatile
 set search_path = ''
 as $$
 declare
+  v_now     timestamptz := now(); -- a value, not now(), inside CASE: Citus refuses a STABLE call beside columns
   v_any_map boolean;
   v_bad     record;
   v_error   text;
@@ -34,6 +44,8 @@ begin
                                  'completed_at', ss.completed_at, 'output', ss.output))
        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
        join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+                                    and ss.run_id = any(_settle_completed_steps.run_ids)
+                                    and ss.step_slug = any(_settle_completed_steps.step_slugs)
       order by u.n;
   end if;
 
@@ -59,7 +71,7 @@ begin
        set remaining_deps  = ss.remaining_deps - c.n,
            initial_tasks   = c.initial_tasks,
            status          = case when c.start_now then 'started' else ss.status end,
-           started_at      = case when c.start_now then now() else ss.started_at end,
+           started_at      = case when c.start_now then v_now else ss.started_at end,
            remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
       from (select g.*,
                    _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
@@ -73,11 +85,13 @@ begin
                                               dep.initial_tasks)
                                 else dep.initial_tasks end as initial_tasks
                       from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
-                      join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
-                      join pgflow.runs as r on r.run_id = u.r
+                     cross join lateral (select x.* from pgflow.step_states as x
+                                          where x.run_id = u.r and x.step_slug = u.s offset 0) as done
+                     cross join lateral (select x.* from pgflow.runs as x where x.run_id = u.r offset 0) as r
                       join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
                       join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
-                      join pgflow.step_states as dep on dep.run_id = done.run_id and dep.step_slug = d.step_slug
+                     cross join lateral (select x.* from pgflow.step_states as x
+                                          where x.run_id = done.run_id and x.step_slug = d.step_slug offset 0) as dep
                      group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
            ) as c
      where ss.run_id = c.run_id and ss.step_slug = c.step_slug
@@ -97,6 +111,7 @@ begin
       from pgflow.step_states as ss
       join pgflow.deps as d on d.flow_slug = ss.flow_slug and d.step_slug = ss.step_slug
       join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+                                     and dep.run_id = any(_settle_completed_steps.run_ids)
      where ss.run_id = any(_settle_completed_steps.run_ids)
        and ss.status = 'created' and ss.remaining_deps = 0 and ss.initial_tasks is null
      order by ss.run_id, ss.step_slug

@@ -15,6 +15,11 @@
 -- skipped (dependency_skipped). A skipped step settles like a completed one:
 -- the run's remaining_steps and its dependents' remaining_deps go down, which
 -- can make more steps ready: hence the loop. The caller holds the run's lock.
+-- Every statement names run_id on each runtime table it reads, so that on
+-- Citus it goes to the run's shard only (a correlated run_id is not enough
+-- there); events are sent from values read first, on the node the caller
+-- is connected to (a function called in a statement over a distributed
+-- table would run on the shard's node).
 create function pgflow._apply_conditions(run_id uuid, flow_slug text)
 returns boolean
 language plpgsql
@@ -28,6 +33,8 @@ declare
   v_fail    text;
   v_skipped text[];
   v_error   text;
+  v_at      timestamptz[];
+  v_reason  text[];
 begin
   -- A flow without conditions never skips anything (skips start at an unmet
   -- condition): nothing to test, the common case on the hot path.
@@ -49,21 +56,22 @@ begin
       from (select s.step_slug, s.step_index, s.when_unmet,
                    (s.step_type = 'map' and exists (
                       select from pgflow.deps as d
-                        join pgflow.step_states as dep on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+                        join pgflow.step_states as dep
+                          on dep.run_id = _apply_conditions.run_id and dep.step_slug = d.dep_slug
                        where d.flow_slug = s.flow_slug and d.step_slug = s.step_slug
                          and dep.status = 'skipped')) as map_dep_skipped,
                    (s.run_if is null or i.input @> s.run_if)
                      and (s.run_unless is null or not i.input @> s.run_unless) as met
               from pgflow.step_states as ss
               join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
-              join pgflow.runs as r on r.run_id = ss.run_id
+              join pgflow.runs as r on r.run_id = _apply_conditions.run_id
              -- the input, only for steps that have a condition (met otherwise)
               left join lateral (
                select jsonb_build_object('run', r.input)
                       || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
                                      from pgflow.deps as d
                                      join pgflow.step_states as dep
-                                       on dep.run_id = ss.run_id and dep.step_slug = d.dep_slug
+                                       on dep.run_id = _apply_conditions.run_id and dep.step_slug = d.dep_slug
                                     where d.flow_slug = s.flow_slug and d.step_slug = s.step_slug
                                       and dep.status = 'completed'),
                                   '{}'::jsonb) as input
@@ -101,15 +109,19 @@ begin
               or ss.step_slug in (select ds.step_slug from downstream as ds))
       returning ss.step_slug, ss.skipped_at, ss.skip_reason
     )
-    select array_agg(sk.step_slug) into v_skipped from skipped as sk;
+    select array_agg(sk.step_slug order by s.step_index), array_agg(sk.skipped_at order by s.step_index),
+           array_agg(sk.skip_reason order by s.step_index)
+      into v_skipped, v_at, v_reason
+      from skipped as sk
+      join pgflow.steps as s on s.flow_slug = _apply_conditions.flow_slug and s.step_slug = sk.step_slug;
 
-    perform pgflow._emit_event(_apply_conditions.flow_slug, _apply_conditions.run_id, 'step:skipped',
-              jsonb_build_object('step_slug', ss.step_slug, 'status', 'skipped',
-                                 'skipped_at', ss.skipped_at, 'skip_reason', ss.skip_reason))
-       from pgflow.step_states as ss
-       join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
-      where ss.run_id = _apply_conditions.run_id and ss.step_slug = any(v_skipped)
-      order by s.step_index;
+    if pgflow._events_wanted() then
+      perform pgflow._emit_event(_apply_conditions.flow_slug, _apply_conditions.run_id, 'step:skipped',
+                jsonb_build_object('step_slug', e.step_slug, 'status', 'skipped',
+                                   'skipped_at', e.skipped_at, 'skip_reason', e.skip_reason))
+         from unnest(v_skipped, v_at, v_reason) with ordinality as e(step_slug, skipped_at, skip_reason, n)
+        order by e.n;
+    end if;
 
     -- A skipped step settles: like a completed one, minus its output.
     update pgflow.runs as r

@@ -109,7 +109,10 @@ begin
     -- the insert, on every task queued; the check for an announced message
     -- shares the statement. Within one insert the identity hands out ids in
     -- the order the rows come (the ordinality): sorted ids pair up with the
-    -- tasks in the order they were sent.
+    -- tasks in the order they were sent. The time the check looks up to is
+    -- a parameter ($8), not clock_timestamp() in the query: a volatile call
+    -- cannot bound an index scan, and the scan over vt then read every
+    -- message of the queue that is leased (vt ahead) before giving up.
     execute format(
       $sql$
       with sent as (
@@ -122,13 +125,14 @@ begin
       )
       select array(select s.msg_id from sent as s order by s.msg_id),
              $7 and not exists (select from (select m.headers from pgmq.%1$I as m
-                                              where m.vt <= clock_timestamp()
+                                              where m.vt <= $8
                                               order by m.vt limit 8) as v
                                  where v.headers @> '{"announced": true}')
       $sql$,
       'q_' || lower(v_flow))
       into v_ids, v_idle
-      using v_flow, v_r, v_s, v_i, v_delay, case when v_told then '{"announced": true}'::jsonb end, v_told;
+      using v_flow, v_r, v_s, v_i, v_delay, case when v_told then '{"announced": true}'::jsonb end, v_told,
+            clock_timestamp();
     if v_told then
       v_wake := v_idle;
     end if;

@@ -11,10 +11,14 @@
 -- the order of their inputs. One bad input and no run starts.
 -- An input whose key a run of the flow has already (or an earlier input of
 -- the call) starts nothing and returns that run (its run id, if given, is
--- not used). The key's unique index
--- makes a second session that starts the same key at the same time wait for
--- the first one's commit and then return its run (or, should the first roll
--- back, start it itself).
+-- not used). An input with a key and no run id gets the run id derived from
+-- the key (_idempotent_run_id), so the primary key, and on plain
+-- PostgreSQL the key's unique index too, makes a second session that starts
+-- the same key at the same time wait for the first one's commit and then
+-- return its run (or, should the first roll back, start it itself). On
+-- Citus the key's index is not unique: there only the derived run id keeps
+-- two starts of one key apart (an explicit run id with a key is the
+-- caller's to keep unique).
 create function pgflow._start_runs(flow_slug text, inputs jsonb[], run_ids uuid[],
                                    idempotency_keys text[] default null)
 returns setof pgflow.runs
@@ -82,9 +86,16 @@ begin
     end if;
   end if;
 
-  v_ids := array(select coalesce(u.id, gen_random_uuid())
-                   from unnest(_start_runs.inputs, _start_runs.run_ids) with ordinality as u(input, id, n)
-                  order by u.n);
+  if _start_runs.idempotency_keys is null then
+    v_ids := array(select coalesce(u.id, gen_random_uuid())
+                     from unnest(_start_runs.inputs, _start_runs.run_ids) with ordinality as u(input, id, n)
+                    order by u.n);
+  else
+    v_ids := array(select coalesce(u.id, pgflow._idempotent_run_id(_start_runs.flow_slug, u.k), gen_random_uuid())
+                     from unnest(_start_runs.inputs, _start_runs.run_ids, _start_runs.idempotency_keys)
+                            with ordinality as u(input, id, k, n)
+                    order by u.n);
+  end if;
 
   -- A key repeated in the call: its later inputs get its first input's run
   -- (v_first: the input is the first of its key, or has none).

@@ -1,20 +1,21 @@
 
 -- _authorize_client( flow_slug, run_id )
 -- The client functions (start_flow, start_flows, start_flow_with_states,
--- cancel_run, pause_run, resume_run) check here, before anything else, that
+-- subscribe; cancel_run, pause_run, resume_run, retry_run and send_signal
+-- through _lock_client_run) check here, before anything else, that
 -- their caller may use the flow: the caller is the role of an active SET
 -- ROLE, else the session user (pgflow._caller(); inside a definer function
 -- current_user is the owner). A role may use a flow when pgflow.grant_client
 -- granted it that flow, or every flow, to it or to a role whose privileges
 -- it has (pgflow.grants). Whoever may pass pgflow's privileges on (the
--- owner, a superuser) passes. Admins and workers do not pass by being
+-- owner, a superuser: _may_grant) passes. Admins and workers do not pass by being
 -- admins or workers: grant_admin lets a role read every run but start and
 -- change none, and a role that is an admin and a client of some flows
 -- starts runs of those flows only. A null flow passes: the calling function
 -- reports it in its own words. Otherwise raises insufficient_privilege naming
 -- the caller and the flow, whether the flow exists or not (a client learns
--- of no other flow); or, given the run_id the caller named (cancel_run,
--- pause_run, resume_run), exactly the error of a run that does not exist
+-- of no other flow); or, given the run_id the caller named
+-- (_lock_client_run), exactly the error of a run that does not exist
 -- (_lock_run's), so that a run of another flow looks like no run at all.
 -- SECURITY DEFINER, as it reads pgflow.grants for the invoker function
 -- start_flow_with_states too.
@@ -34,8 +35,7 @@ begin
   v_caller := pgflow._caller();
   -- the owner first: the cheaper test (pg_cron's jobs and psql sessions run
   -- as the owner), then the recorded grants
-  if pg_catalog.has_function_privilege(v_caller, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
-                                       'EXECUTE WITH GRANT OPTION')
+  if pgflow._may_grant(v_caller)
      or exists (select from pgflow.grants as g
                  where g.kind = 'client'
                    and (g.flow_slug is null or g.flow_slug = _authorize_client.flow_slug)

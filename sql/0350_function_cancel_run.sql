@@ -19,22 +19,13 @@ set search_path = ''
 as $$
 declare
   v_run     pgflow.runs%rowtype;
-  v_flow_slug text;
   v_msg_ids bigint[];
 begin
-  if cancel_run.run_id is null then
-    raise exception using
-      errcode = 'null_value_not_allowed',
-      message = 'run_id must not be null',
-      hint    = 'Pass the id of the run to cancel (pgflow.runs.run_id).';
-  end if;
-  -- before the lock and before anything about the run is told: a run of a
-  -- flow the caller may not use does not exist for it
-  -- the flow first, then the check: on Citus a call beside the run's row
-  -- would run on the run's node (docs/scaling.md)
-  select r.flow_slug into v_flow_slug from pgflow.runs as r where r.run_id = cancel_run.run_id;
-  perform pgflow._authorize_client(v_flow_slug, cancel_run.run_id);
-  v_run := pgflow._lock_run(cancel_run.run_id);
+  -- a null run_id refused, then the caller's flow checked before anything
+  -- about the run is told: a run of a flow the caller may not use does not
+  -- exist for it
+  v_run := pgflow._lock_client_run(cancel_run.run_id,
+                                   'Pass the id of the run to cancel (pgflow.runs.run_id).');
   if v_run.status = 'cancelled' then
     return v_run;
   end if;

@@ -29,7 +29,6 @@ set join_collapse_limit = 1
 as $$
 declare
   v_run   pgflow.runs%rowtype;
-  v_flow_slug text;
   v_type  text;
   v_state pgflow.step_states%rowtype;
 begin
@@ -51,13 +50,10 @@ begin
       message = format('payload of a signal to step "%s" must not be null', left(send_signal.step_slug, 200)),
       hint    = 'Pass a JSON value: ''{}'' for no payload, ''null''::jsonb for JSON null.';
   end if;
-  -- before the lock and before anything about the run is told: a run of a
-  -- flow the caller may not use does not exist for it
-  -- the flow first, then the check: on Citus a call beside the run's row
-  -- would run on the run's node (docs/scaling.md)
-  select r.flow_slug into v_flow_slug from pgflow.runs as r where r.run_id = send_signal.run_id;
-  perform pgflow._authorize_client(v_flow_slug, send_signal.run_id);
-  v_run := pgflow._lock_run(send_signal.run_id);
+  -- the caller's flow checked before anything about the run is told: a run
+  -- of a flow the caller may not use does not exist for it (run_id is not
+  -- null: checked above, before the other arguments)
+  v_run := pgflow._lock_client_run(send_signal.run_id);
 
   select s.step_type into v_type
     from pgflow.steps as s

@@ -26,18 +26,23 @@ volatile
 set search_path = ''
 as $$
 declare
+  v_now        timestamptz := now(); -- a value, not now(), inside CASE: Citus refuses a STABLE call beside columns
   v_completed  pgflow.step_tasks[];
   v_missing    record;
   v_flow       text;
   v_ids        bigint[];
   v_done_runs  uuid[];
   v_done_steps text[];
+  v_all        boolean;
   v_bad        record;
   v_error      text;
 begin
   -- Outputs a dependent map cannot map over: fail their producers first.
   -- The joins run from the batch through primary keys, in this order
-  -- (callers set join_collapse_limit = 1).
+  -- (callers set join_collapse_limit = 1); the runtime rows one by one
+  -- through their keys, in lateral subqueries the planner may not flatten
+  -- (offset 0), whatever the statistics said when the plan was made (see
+  -- _settle_completed_steps: "Keys").
   for v_bad in
     select distinct on (t.run_id) t.run_id, t.flow_slug, t.step_slug, t.task_index, b.o as output,
            m.step_slug as map_slug
@@ -45,12 +50,14 @@ begin
               from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
                           _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
              order by u.r, u.s, u.i, u.n) as b
-      join pgflow.step_tasks as t on t.run_id = b.r and t.step_slug = b.s and t.task_index = b.i
-      join pgflow.runs as r on r.run_id = t.run_id
+     cross join lateral (select x.* from pgflow.step_tasks as x
+                          where x.run_id = b.r and x.step_slug = b.s and x.task_index = b.i offset 0) as t
+     cross join lateral (select x.* from pgflow.runs as x where x.run_id = b.r offset 0) as r
       join pgflow.steps as p on p.flow_slug = t.flow_slug and p.step_slug = t.step_slug
       join pgflow.deps as d on d.flow_slug = t.flow_slug and d.dep_slug = t.step_slug
       join pgflow.steps as m on m.flow_slug = d.flow_slug and m.step_slug = d.step_slug
-      join pgflow.step_states as ms on ms.run_id = t.run_id and ms.step_slug = m.step_slug
+     cross join lateral (select x.* from pgflow.step_states as x
+                          where x.run_id = b.r and x.step_slug = m.step_slug offset 0) as ms
      where jsonb_typeof(b.o) is distinct from 'array'
        and t.status = 'started'
        and r.status not in ('completed', 'failed', 'cancelled')
@@ -78,10 +85,18 @@ begin
   ), completed as (
     update pgflow.step_tasks as t
        set status = 'completed', completed_at = now(), output = b.o
-      from batch as b, pgflow.runs as r
-     where t.run_id = b.r and t.step_slug = b.s and t.task_index = b.i
+      -- Each task found first through its primary key (a lateral subquery
+      -- the planner may not flatten: offset 0), then updated by its tuple id,
+      -- so that no plan reads other tasks whatever the statistics said when
+      -- it was made (see _settle_completed_steps: "Keys"). A task changed
+      -- meanwhile by another transaction (requeued, or leased again) no
+      -- longer has that id and is left as it is: a late completion.
+      from batch as b
+     cross join lateral (select x.ctid from pgflow.step_tasks as x
+                          where x.run_id = b.r and x.step_slug = b.s and x.task_index = b.i offset 0) as k
+     cross join lateral (select x.* from pgflow.runs as x where x.run_id = b.r offset 0) as r
+     where t.ctid = k.ctid
        and t.status = 'started'
-       and r.run_id = b.r
        -- started or paused (cancel: in-flight work of a paused run is kept),
        -- written so that no plan looks runs up by status rather than by run_id
        and r.status not in ('completed', 'failed', 'cancelled')
@@ -122,14 +137,14 @@ begin
 
   -- Their steps: a step whose last task completed completes.
   with counts as (
-    select c.run_id, c.step_slug, count(*)::integer as n, (array_agg(c.output))[1] as output
+    select c.run_id, c.flow_slug, c.step_slug, count(*)::integer as n, (array_agg(c.output))[1] as output
       from unnest(v_completed) as c
-     group by c.run_id, c.step_slug
+     group by c.run_id, c.flow_slug, c.step_slug
   ), steps_done as (
     update pgflow.step_states as ss
        set remaining_tasks = ss.remaining_tasks - k.n,
            status          = case when ss.remaining_tasks = k.n then 'completed' else ss.status end,
-           completed_at    = case when ss.remaining_tasks = k.n then now() end,
+           completed_at    = case when ss.remaining_tasks = k.n then v_now end,
            output          = case
                                when ss.remaining_tasks > k.n then null
                                when s.step_type = 'map' then
@@ -138,15 +153,30 @@ begin
                                    where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
                                else k.output
                              end
-      from counts as k, pgflow.steps as s
-     where ss.run_id = k.run_id and ss.step_slug = k.step_slug
-       and s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+      -- Each step found first through its primary key (a lateral subquery
+      -- the planner may not flatten: offset 0), then updated by its tuple
+      -- id, so that no plan reads other steps whatever the statistics said
+      -- when it was made (see _settle_completed_steps: "Keys"). No other
+      -- transaction changes them meanwhile (the caller holds their runs'
+      -- locks); the count below makes sure.
+      from counts as k
+     cross join lateral (select x.ctid from pgflow.step_states as x
+                          where x.run_id = k.run_id and x.step_slug = k.step_slug offset 0) as kk
+      join pgflow.steps as s on s.flow_slug = k.flow_slug and s.step_slug = k.step_slug
+     where ss.ctid = kk.ctid
     returning ss.run_id, ss.step_slug, ss.status
   )
   select array_agg(d.run_id order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
-         array_agg(d.step_slug order by d.run_id, d.step_slug) filter (where d.status = 'completed')
-    into v_done_runs, v_done_steps
+         array_agg(d.step_slug order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
+         count(*)::integer = (select count(*) from (select distinct c.run_id, c.step_slug from unnest(v_completed) as c) as x)
+    into v_done_runs, v_done_steps, v_all
     from steps_done as d;
+  if not v_all then
+    raise exception using
+      errcode = 'internal_error',
+      message = 'complete_tasks: a step of the batch changed under it',
+      hint    = 'This is a bug in pgflow: the run locks should keep the steps still. Retry the call.';
+  end if;
 
   if v_done_runs is not null then
     perform pgflow._cascade(array(select distinct r from unnest(v_done_runs) as r order by r),

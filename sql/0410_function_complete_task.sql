@@ -26,6 +26,9 @@ set enable_mergejoin = off
 set jit = off
 set join_collapse_limit = 1
 as $$
+declare
+  v_run     pgflow.runs;
+  v_one     pgflow.step_tasks[];
 begin
   if complete_task.run_id is null or complete_task.step_slug is null or complete_task.task_index is null then
     raise exception using
@@ -33,11 +36,19 @@ begin
       message = 'run_id, step_slug and task_index must not be null',
       hint    = 'Pass the run_id, step_slug and task_index that start_tasks returned for the task.';
   end if;
-  if pgflow._lock_worker_run(complete_task.run_id) is null then
+  v_run := pgflow._lock_worker_run(complete_task.run_id);
+  if v_run.run_id is null then
     return;
   end if;
   -- An SQL NULL output is JSON null, as upstream takes it (a handler that
-  -- returns nothing).
+  -- returns nothing). The common case takes a path of its own
+  -- (_complete_one_task says which and why).
+  v_one := pgflow._complete_one_task(v_run, complete_task.step_slug, complete_task.task_index,
+                                     coalesce(complete_task.output, 'null'::jsonb));
+  if v_one is not null then
+    return query select * from unnest(v_one);
+    return;
+  end if;
   return query select * from pgflow._complete_tasks(array[complete_task.run_id], array[complete_task.step_slug],
                                                      array[complete_task.task_index],
                                                      array[coalesce(complete_task.output, 'null'::jsonb)]);

@@ -26,6 +26,7 @@ volatile
 set search_path = ''
 as $$
 declare
+  v_now       timestamptz := now(); -- a value, not now(), inside CASE: Citus refuses a STABLE call beside columns
   v_changed   pgflow.step_tasks[];
   v_delays    integer[];
   v_permanent boolean[];
@@ -42,16 +43,22 @@ begin
     update pgflow.step_tasks as t
        set status        = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then 'queued' else 'failed' end,
            started_at    = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else t.started_at end,
-           failed_at     = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else now() end,
+           failed_at     = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else v_now end,
            error_message = k.e
       from k
-      join pgflow.runs as r on r.run_id = k.r
+      -- each run by its key (a lateral subquery, not flattened: offset 0),
+      -- whatever the statistics said when the plan was made
+      cross join lateral (select r.* from pgflow.runs as r where r.run_id = k.r offset 0) as r
       join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
       join pgflow.flows as f on f.flow_slug = r.flow_slug
      cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as m
      where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+       -- the keys the indexes are searched with in every plan (see
+       -- _settle_completed_steps: "Keys"); the runs' status written so that
+       -- no plan looks the runs up by it
+       and t.run_id = any(_fail_tasks.run_ids) and t.step_slug = any(_fail_tasks.step_slugs)
        and t.status = 'started'
-       and r.status in ('started', 'paused')
+       and r.status not in ('completed', 'failed', 'cancelled')
     -- (t is the row as updated: a retry is queued)
     returning t as task,
               case when t.status = 'queued'

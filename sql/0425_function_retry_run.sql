@@ -33,26 +33,17 @@ set search_path = ''
 as $$
 declare
   v_run   pgflow.runs%rowtype;
-  v_flow_slug text;
   v_r     uuid[];
   v_s     text[];
   v_i     integer[];
   v_ids   bigint[];
   v_steps text[];
 begin
-  if retry_run.run_id is null then
-    raise exception using
-      errcode = 'null_value_not_allowed',
-      message = 'run_id must not be null',
-      hint    = 'Pass the id of the failed run to retry (pgflow.runs.run_id).';
-  end if;
-  -- before the lock and before anything about the run is told: a run of a
-  -- flow the caller may not use does not exist for it
-  -- the flow first, then the check: on Citus a call beside the run's row
-  -- would run on the run's node (docs/scaling.md)
-  select r.flow_slug into v_flow_slug from pgflow.runs as r where r.run_id = retry_run.run_id;
-  perform pgflow._authorize_client(v_flow_slug, retry_run.run_id);
-  v_run := pgflow._lock_run(retry_run.run_id);
+  -- a null run_id refused, then the caller's flow checked before anything
+  -- about the run is told: a run of a flow the caller may not use does not
+  -- exist for it
+  v_run := pgflow._lock_client_run(retry_run.run_id,
+                                   'Pass the id of the failed run to retry (pgflow.runs.run_id).');
   if v_run.status <> 'failed' then
     raise exception using
       errcode = 'object_not_in_prerequisite_state',

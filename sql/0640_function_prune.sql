@@ -16,6 +16,11 @@ declare
   v_run_ids uuid[];
   v_flow    text;
   v_msg_ids bigint[];
+  v_found   uuid[];
+  v_id      uuid;
+  -- a value, not now() beside the columns: Citus evaluates no STABLE
+  -- function next to a distributed table's columns
+  v_before  timestamptz := now() - prune.older_than;
 begin
   if prune.older_than is null then
     raise exception using
@@ -31,14 +36,38 @@ begin
   end if;
 
   -- Locked in run_id order, so that two prunes at once do not deadlock.
-  v_run_ids := array(
-    select r.run_id
-      from pgflow.runs as r
-     where (r.status = 'completed' and r.completed_at < now() - prune.older_than)
-        or (r.status = 'failed' and r.failed_at < now() - prune.older_than)
-        or (r.status = 'cancelled' and r.cancelled_at < now() - prune.older_than) -- cancel
-     order by r.run_id
-       for update);
+  if pgflow._is_distributed() then
+    -- Citus locks rows of one shard per statement only: the old runs, then
+    -- each one locked (and checked again) on its own, in the same order
+    v_found := array(
+      select r.run_id
+        from pgflow.runs as r
+       where (r.status = 'completed' and r.completed_at < v_before)
+          or (r.status = 'failed' and r.failed_at < v_before)
+          or (r.status = 'cancelled' and r.cancelled_at < v_before) -- cancel
+       order by r.run_id);
+    v_run_ids := '{}';
+    foreach v_id in array v_found loop
+      perform from pgflow.runs as r
+        where r.run_id = v_id
+          and ((r.status = 'completed' and r.completed_at < v_before)
+               or (r.status = 'failed' and r.failed_at < v_before)
+               or (r.status = 'cancelled' and r.cancelled_at < v_before)) -- cancel
+          for update;
+      if found then
+        v_run_ids := v_run_ids || v_id;
+      end if;
+    end loop;
+  else
+    v_run_ids := array(
+      select r.run_id
+        from pgflow.runs as r
+       where (r.status = 'completed' and r.completed_at < now() - prune.older_than)
+          or (r.status = 'failed' and r.failed_at < now() - prune.older_than)
+          or (r.status = 'cancelled' and r.cancelled_at < now() - prune.older_than) -- cancel
+       order by r.run_id
+         for update);
+  end if;
   if cardinality(v_run_ids) = 0 then
     return 0;
   end if;

@@ -18,8 +18,7 @@ as $$
 declare
   v_role name;
 begin
-  if not pg_catalog.has_function_privilege(current_user, 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
-                                           'EXECUTE WITH GRANT OPTION') then
+  if not pgflow._may_grant(current_user) then
     raise exception using
       errcode = 'insufficient_privilege',
       message = format('role "%s" may not call pgflow.%s', current_user, _assert_may_grant.helper),

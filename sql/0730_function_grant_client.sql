@@ -50,7 +50,8 @@ begin
   execute format('grant usage on schema pgflow to %I', v_role);
   -- every overload of these functions; names that do not exist (yet) are
   -- skipped. _authorize_client and _readable_flows: start_flow_with_states
-  -- and the row-level security policies call them as the client.
+  -- and the row-level security policies call them as the client, and the
+  -- metrics functions _metrics_since.
   for v_fn in
     select p.oid::regprocedure from pg_catalog.pg_proc as p
      where p.pronamespace = 'pgflow'::regnamespace
@@ -58,7 +59,7 @@ begin
                                               'cancel_run', 'pause_run', 'resume_run', 'retry_run', 'subscribe', 'send_signal',
                                               'metrics_runs', 'metrics_tasks', 'metrics_queues', 'metrics_throughput',
                                               'metrics_task_durations', 'metrics_stalled_tasks', 'list_failed_runs',
-                                              'get_flow_shape', '_authorize_client', '_readable_flows'])
+                                              'get_flow_shape', '_authorize_client', '_readable_flows', '_metrics_since'])
      order by p.oid
   loop
     execute format('grant execute on function %s to %I', v_fn, v_role);

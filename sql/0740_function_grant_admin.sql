@@ -23,7 +23,8 @@ begin
 
   execute format('grant usage on schema pgflow to %I', v_role);
   -- every overload of these functions; names that do not exist (yet) are
-  -- skipped. _readable_flows: the row-level security policies call it.
+  -- skipped. _readable_flows: the row-level security policies call it;
+  -- _metrics_since: the metrics functions do.
   for v_fn in
     select p.oid::regprocedure from pg_catalog.pg_proc as p
      where p.pronamespace = 'pgflow'::regnamespace
@@ -33,7 +34,7 @@ begin
                                               'prune', 'schedule_maintenance', 'list_schedules', 'stop_worker', 'check_invariants',
                                               'metrics_runs', 'metrics_tasks', 'metrics_queues', 'metrics_throughput',
                                               'metrics_task_durations', 'metrics_stalled_tasks', 'list_failed_runs',
-                                              '_readable_flows'])
+                                              '_readable_flows', '_metrics_since'])
      order by p.oid
   loop
     execute format('grant execute on function %s to %I', v_fn, v_role);

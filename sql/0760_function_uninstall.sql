@@ -20,8 +20,7 @@ declare
   v_flow text;
   v_role regrole;
 begin
-  if not pg_catalog.has_function_privilege(pgflow._caller(), 'pgflow.start_tasks(text,bigint[],uuid)'::regprocedure,
-                                           'EXECUTE WITH GRANT OPTION') then
+  if not pgflow._may_grant(pgflow._caller()) then
     raise exception using
       errcode = 'insufficient_privilege',
       message = format('role "%s" may not uninstall pgflow', pgflow._caller()),

@@ -21,7 +21,9 @@
 -- of the same name (see docs/scaling.md for what that means for
 -- start_flow's idempotency_key).
 -- The functions that force generic plans get custom plans (Citus cannot
--- plan a generic one over distributed tables).
+-- plan a generic one over distributed tables), and every function of pgflow
+-- uses one connection per node (citus.multi_shard_modify_mode = sequential)
+-- and knows it runs on Citus (pgflow.distributed = on, _is_distributed).
 -- The row-level security policies (granted_flows) are made again without
 -- their subquery, which Citus refuses in the policies of its tables.
 -- Idempotent: a table already placed as above is left alone (changed is
@@ -175,6 +177,27 @@ begin
   loop
     execute pg_catalog.format('alter function %s set plan_cache_mode = force_custom_plan', v_function);
     raise notice 'function % now plans with its parameters'' values (plan_cache_mode = force_custom_plan)', v_function;
+    v_any_change := true;
+  end loop;
+
+  -- One connection per node for each of pgflow's functions: a transaction
+  -- that modified a run's shard over one connection and then reads or
+  -- changes shards of the same node over another fails (cannot perform
+  -- query with placements that were modified over multiple connections),
+  -- which happened at random, by where the runs' shards were (start_flow
+  -- after create_flow in one transaction, the cascade over several runs).
+  -- Statements pinned to one run go over one connection anyway.
+  for v_function in
+    select p.oid::regprocedure from pg_catalog.pg_proc as p
+     where p.pronamespace = 'pgflow'::regnamespace
+       and p.prokind = 'f'
+       and p.oid <> 'pgflow.distribute()'::regprocedure
+       and not coalesce('citus.multi_shard_modify_mode=sequential' = any (p.proconfig), false)
+     order by p.oid::regprocedure::text
+  loop
+    execute pg_catalog.format('alter function %s set citus.multi_shard_modify_mode = sequential', v_function);
+    -- and the mark the functions that lock runs read (_is_distributed)
+    execute pg_catalog.format('alter function %s set pgflow.distributed = on', v_function);
     v_any_change := true;
   end loop;
 

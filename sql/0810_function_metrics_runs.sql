@@ -19,13 +19,7 @@ as $$
 declare
   v_since timestamptz;
 begin
-  if metrics_runs.minutes is null or metrics_runs.minutes not between 1 and 1440 then
-    raise exception using
-      errcode = 'invalid_parameter_value',
-      message = format('minutes must be between 1 and 1440, got %s', coalesce(metrics_runs.minutes::text, 'null')),
-      hint    = 'Ask for the last hour with 60, the last day with 1440.';
-  end if;
-  v_since := clock_timestamp() - make_interval(mins => metrics_runs.minutes);
+  v_since := pgflow._metrics_since(metrics_runs.minutes);
   return query
     select f.flow_slug, s.status,
            case s.status

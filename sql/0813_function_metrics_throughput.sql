@@ -15,13 +15,7 @@ as $$
 declare
   v_since timestamptz;
 begin
-  if metrics_throughput.minutes is null or metrics_throughput.minutes not between 1 and 1440 then
-    raise exception using
-      errcode = 'invalid_parameter_value',
-      message = format('minutes must be between 1 and 1440, got %s', coalesce(metrics_throughput.minutes::text, 'null')),
-      hint    = 'Ask for the last hour with 60, the last day with 1440.';
-  end if;
-  v_since := date_trunc('minute', clock_timestamp()) - make_interval(mins => metrics_throughput.minutes - 1);
+  v_since := pgflow._metrics_since(metrics_throughput.minutes, whole_minutes => true);
   return query
     select f.flow_slug, m.minute, coalesce(c.completed, 0)
       from pgflow.flows as f

@@ -19,13 +19,7 @@ as $$
 declare
   v_since timestamptz;
 begin
-  if metrics_task_durations.minutes is null or metrics_task_durations.minutes not between 1 and 1440 then
-    raise exception using
-      errcode = 'invalid_parameter_value',
-      message = format('minutes must be between 1 and 1440, got %s', coalesce(metrics_task_durations.minutes::text, 'null')),
-      hint    = 'Ask for the last hour with 60, the last day with 1440.';
-  end if;
-  v_since := clock_timestamp() - make_interval(mins => metrics_task_durations.minutes);
+  v_since := pgflow._metrics_since(metrics_task_durations.minutes);
   return query
     select f.flow_slug, d.completed, e.failed,
            case when d.completed + e.failed > 0 then e.failed::double precision / (d.completed + e.failed) end,

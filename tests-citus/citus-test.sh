@@ -9,8 +9,11 @@
 #    coordinator (Citus creates it, and pgmq, on the workers);
 #  - pgflow.distribute(): the placement of every table, a second call changing nothing,
 #    and the pgTAP files of tests-citus/pgtap/ on the distributed database;
-#  - the whole pgTAP suite on the distributed database (PGFLOW_CITUS_SUITE=1; otherwise
-#    one skipped check: the hot path is reshaped for Citus in steps, see docs/scaling.md).
+#  - four concurrent SQL workers (tests-citus/concurrency.sh), a TODO until the hot path
+#    runs on Citus;
+#  - the files of tests-pgtap/ that pass on Citus (tests-citus/suite-on-citus.txt), or
+#    the whole pgTAP suite (PGFLOW_CITUS_SUITE=1; the hot path is reshaped for Citus in
+#    steps, see docs/scaling.md).
 # Citus is not packaged for Debian: where it is not installed for the server
 # (citus.control in its extension directory, citus.so in its library directory)
 # the whole leg is one skipped check.
@@ -104,13 +107,33 @@ for f in tests-citus/pgtap/*.sql; do
   check "pgTAP ${f#tests-citus/}" pg_prove --ext .sql "$f"
 done
 
+# A check that is known to fail until the hot path runs on Citus (docs/scaling.md):
+# reported as TAP's TODO, so the leg stays green, with what failed.
+todo_check() { # reason, description, command...
+  local why=$1 desc=$2; shift 2
+  n=$((n + 1))
+  if out=$("$@" 2>&1); then echo "ok $n - $desc"; echo "$out" | sed 's/^/# /' | tail -3
+  else echo "not ok $n - $desc # TODO $why"; echo "$out" | sed 's/^/#   /' | head -25; fi
+}
+
+# Four SQL workers at once: a map, a condition, a retry and cancellation; no
+# error, no distributed deadlock in the nodes' logs, check_invariants() empty.
+todo_check "start_tasks and the cascade are not reshaped for Citus yet (docs/scaling.md)" \
+  "four concurrent SQL workers on the distributed database" \
+  tests-citus/concurrency.sh $(for p in $PORTS; do echo "$root/$p.log"; done)
+
 if [ "${PGFLOW_CITUS_SUITE:-0}" = 1 ]; then
   # Every file of tests-pgtap/, one check each.
   while IFS= read -r f; do
     check "tests-pgtap on Citus: ${f#tests-pgtap/}" pg_prove --ext .sql "$f"
   done < <(find tests-pgtap -name '*.sql' | LC_ALL=C sort)
 else
-  skip "the pgTAP suite (tests-pgtap/) on the distributed database" \
-       "the hot path is not reshaped for Citus yet (docs/scaling.md); PGFLOW_CITUS_SUITE=1 runs it"
+  # The files of tests-pgtap/ that pass on Citus now (tests-citus/suite-on-citus.txt,
+  # one path a line, # for comments); PGFLOW_CITUS_SUITE=1 runs them all.
+  while IFS= read -r f; do
+    check "tests-pgtap on Citus: ${f#tests-pgtap/}" pg_prove --ext .sql "$f"
+  done < <(grep -v '^\s*\(#\|$\)' tests-citus/suite-on-citus.txt)
+  skip "the rest of the pgTAP suite (tests-pgtap/) on the distributed database" \
+       "the hot path is not reshaped for Citus yet, and some files cannot apply there (tests-citus/suite-on-citus.txt, docs/scaling.md); PGFLOW_CITUS_SUITE=1 runs it"
 fi
 echo "# $n checks"

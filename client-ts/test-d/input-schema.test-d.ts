@@ -54,7 +54,7 @@ declare const result: RegisterResult;
 expectType<boolean>(result.created);
 expectType<readonly OptionDifference[]>(result.optionDifferences);
 expectType<string | null>(result.optionDifferences[0]!.step);
-expectType<'maxAttempts' | 'baseDelay' | 'timeout' | 'startDelay'>(result.optionDifferences[0]!.option);
+expectType<'maxAttempts' | 'baseDelay' | 'timeout' | 'startDelay' | 'whenExhausted'>(result.optionDifferences[0]!.option);
 expectError(registerFlow(sql, flow, { syncOption: true }));
 expectType<readonly string[]>(new FlowShapeError('f', true, []).differences);
 expectType<ReadonlyArray<StandardSchemaV1.Issue>>(new FlowInputError('f', []).issues);

@@ -74,6 +74,35 @@ describe('optionDifferences', () => {
       'step "a" startDelay: 5 in code, none in the database',
     ]);
   });
+
+  it('compares a step\'s whenExhausted, left out in code, with the default fail', () => {
+    const flow = new Flow({ slug: 'f' })
+      .step({ slug: 'a' }, () => 1)
+      .step({ slug: 'b', whenExhausted: 'skip' }, () => 1);
+    const flowRow = { opt_max_attempts: 3, opt_base_delay: 1, opt_timeout: 60 };
+    const row = { opt_max_attempts: null, opt_base_delay: null, opt_timeout: null, opt_start_delay: null };
+    const rows = (a: 'fail' | 'skip' | 'skip_cascade', b: 'fail' | 'skip' | 'skip_cascade') => [
+      { ...row, step_slug: 'a', when_exhausted: a },
+      { ...row, step_slug: 'b', when_exhausted: b },
+    ];
+    expect(optionDifferences(flow, flowRow, rows('fail', 'skip'))).toEqual([]);
+    expect(optionDifferences(flow, flowRow, rows('skip', 'skip_cascade'))).toEqual([
+      {
+        step: 'a',
+        option: 'whenExhausted',
+        code: 'fail',
+        database: 'skip',
+        description: 'step "a" whenExhausted: fail (the default) in code, skip in the database',
+      },
+      {
+        step: 'b',
+        option: 'whenExhausted',
+        code: 'skip',
+        database: 'skip_cascade',
+        description: 'step "b" whenExhausted: skip in code, skip_cascade in the database',
+      },
+    ]);
+  });
 });
 
 describe('inputSchema', () => {

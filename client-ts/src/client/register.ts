@@ -5,11 +5,13 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { compileFlow } from '../compile/compile.js';
 import type { AnyFlow } from '../dsl/flow.js';
-import type { StepOptions } from '../dsl/types.js';
+import type { StepOptions, WhenExhausted } from '../dsl/types.js';
 import { rememberShapeChecked } from './shape.js';
 
 /** An option name as the DSL spells it. */
-export type OptionName = Exclude<keyof StepOptions, 'whenExhausted'>;
+export type OptionName = keyof StepOptions;
+/** The options that are numbers (all but whenExhausted). */
+type NumericOptionName = Exclude<OptionName, 'whenExhausted'>;
 
 /**
  * An option whose value in code differs from the one in the database.
@@ -17,22 +19,36 @@ export type OptionName = Exclude<keyof StepOptions, 'whenExhausted'>;
  * @example
  * // { step: 'fetch', option: 'timeout', code: 30, database: 60,
  * //   description: 'step "fetch" timeout: 30 in code, 60 in the database' }
+ * // { step: 'enrich', option: 'whenExhausted', code: 'skip', database: 'fail',
+ * //   description: 'step "enrich" whenExhausted: skip in code, fail in the database' }
  */
-export interface OptionDifference {
-  /** The step, or null for an option of the flow itself. */
-  readonly step: string | null;
-  readonly option: OptionName;
-  /**
-   * The value the code gives: a flow option left out is its default (maxAttempts
-   * 3, baseDelay 1, timeout 60); a step option left out is null (it inherits the
-   * flow's; startDelay: none).
-   */
-  readonly code: number | null;
-  /** The value in the database; null: the step inherits the flow's (startDelay: none). */
-  readonly database: number | null;
-  /** One line naming the option and both values. */
-  readonly description: string;
-}
+export type OptionDifference =
+  | {
+      /** The step, or null for an option of the flow itself. */
+      readonly step: string | null;
+      readonly option: NumericOptionName;
+      /**
+       * The value the code gives: a flow option left out is its default (maxAttempts
+       * 3, baseDelay 1, timeout 60); a step option left out is null (it inherits the
+       * flow's; startDelay: none).
+       */
+      readonly code: number | null;
+      /** The value in the database; null: the step inherits the flow's (startDelay: none). */
+      readonly database: number | null;
+      /** One line naming the option and both values. */
+      readonly description: string;
+    }
+  | {
+      /** A step's option: whenExhausted has no flow-wide value. */
+      readonly step: string;
+      readonly option: 'whenExhausted';
+      /** The value the code gives; left out, the default 'fail' (not inherited). */
+      readonly code: WhenExhausted;
+      /** The value in the database. */
+      readonly database: WhenExhausted;
+      /** One line naming the option and both values. */
+      readonly description: string;
+    };
 
 /** What registerFlow did. */
 export interface RegisterResult {
@@ -68,27 +84,26 @@ const COLUMNS = [
 ] as const;
 
 type OptionRow = { opt_max_attempts: number | null; opt_base_delay: number | null; opt_timeout: number | null; opt_start_delay?: number | null };
+type StepRow = OptionRow & { step_slug: string; when_exhausted?: WhenExhausted };
 
-const showValue = (value: number | null, option: OptionName) =>
+const showValue = (value: number | string | null, option: OptionName) =>
   value !== null ? String(value) : option === 'startDelay' ? 'none' : 'inherited';
 
-function difference(step: string | null, option: OptionName, code: number | null, database: number | null, codeIsDefault = false): OptionDifference {
+function describe(step: string | null, option: OptionName, code: number | string | null, database: number | string | null, codeIsDefault: boolean): string {
   const owner = step === null ? 'flow' : `step "${step}"`;
   const codeText = `${showValue(code, option)}${codeIsDefault ? ' (the default)' : ''}`;
-  return {
-    step,
-    option,
-    code,
-    database,
-    description: `${owner} ${option}: ${codeText} in code, ${showValue(database, option)} in the database`,
-  };
+  return `${owner} ${option}: ${codeText} in code, ${showValue(database, option)} in the database`;
+}
+
+function difference(step: string | null, option: NumericOptionName, code: number | null, database: number | null, codeIsDefault = false): OptionDifference {
+  return { step, option, code, database, description: describe(step, option, code, database, codeIsDefault) };
 }
 
 /** The options that differ, the flow's first, then each step's in code order. */
 export function optionDifferences(
   flow: Pick<AnyFlow, 'options' | 'steps'>,
   flowRow: OptionRow,
-  stepRows: ReadonlyArray<OptionRow & { step_slug: string }>,
+  stepRows: ReadonlyArray<StepRow>,
 ): OptionDifference[] {
   const out: OptionDifference[] = [];
   for (const [name, column] of COLUMNS) {
@@ -106,6 +121,20 @@ export function optionDifferences(
       const code = step.options[name] ?? null;
       const database = row[column] ?? null;
       if (code !== database) out.push(difference(step.slug, name, code, database));
+    }
+    // whenExhausted is not inherited: left out in code, it is add_step's
+    // default ('fail'). (A row read without the column is not compared.)
+    if (row.when_exhausted === undefined) continue;
+    const given = step.options.whenExhausted;
+    const code = given ?? 'fail';
+    if (code !== row.when_exhausted) {
+      out.push({
+        step: step.slug,
+        option: 'whenExhausted',
+        code,
+        database: row.when_exhausted,
+        description: describe(step.slug, 'whenExhausted', code, row.when_exhausted, given === undefined),
+      });
     }
   }
   return out;
@@ -128,11 +157,12 @@ async function applyOptions(tx: TransactionSql, flow: AnyFlow, differences: read
     const inherit = own.filter((d) => d.code === null).map((d) => COLUMNS.find(([n]) => n === d.option)![2]);
     await tx`
       select 1 from pgflow.set_step_options(${flow.slug}, ${step.slug},
-        max_attempts => ${value('maxAttempts')}::integer,
-        base_delay   => ${value('baseDelay')}::integer,
-        timeout      => ${value('timeout')}::integer,
-        start_delay  => ${value('startDelay')}::integer,
-        inherit      => ${`{${inherit.join(',')}}`}::text[])`;
+        max_attempts   => ${value('maxAttempts')}::integer,
+        base_delay     => ${value('baseDelay')}::integer,
+        timeout        => ${value('timeout')}::integer,
+        start_delay    => ${value('startDelay')}::integer,
+        inherit        => ${`{${inherit.join(',')}}`}::text[],
+        when_exhausted => ${value('whenExhausted')}::text)`;
   }
 }
 
@@ -159,8 +189,8 @@ export async function registerFlow(sql: Sql, flow: AnyFlow, options: RegisterOpt
     const [row] = await tx<(OptionRow & { created: boolean })[]>`
       select created_at = now() as created, opt_max_attempts, opt_base_delay, opt_timeout
         from pgflow.flows where flow_slug = ${flow.slug}`;
-    const steps = await tx<(OptionRow & { step_slug: string })[]>`
-      select step_slug, opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay
+    const steps = await tx<StepRow[]>`
+      select step_slug, opt_max_attempts, opt_base_delay, opt_timeout, opt_start_delay, when_exhausted
         from pgflow.steps where flow_slug = ${flow.slug}`;
     const differences = optionDifferences(flow, row!, steps);
     const sync = options.syncOptions === true && differences.length > 0;

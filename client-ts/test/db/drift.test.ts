@@ -72,6 +72,58 @@ describe('registerFlow and options', () => {
     expect(await registerFlow(db.sql, tuned())).toEqual({ created: false, optionDifferences: [], optionsSynced: false });
   });
 
+  it('reports and syncs whenExhausted, which is not inherited: left out in code it is fail', async () => {
+    const lenient = () =>
+      new Flow({ slug: 'lenient' })
+        .step({ slug: 'a', whenExhausted: 'skip' }, () => 1)
+        .step({ slug: 'b', dependsOn: ['a'] }, () => 2)
+        .step({ slug: 'c', dependsOn: ['b'], whenExhausted: 'skip_cascade' }, () => 3);
+    expect(await registerFlow(db.sql, lenient())).toEqual({ created: true, optionDifferences: [], optionsSynced: false });
+    await db.sql`select pgflow.set_step_options('lenient', 'a', when_exhausted => 'fail')`;
+    await db.sql`select pgflow.set_step_options('lenient', 'b', when_exhausted => 'skip_cascade', timeout => 5)`;
+
+    const warnings: string[] = [];
+    const result = await registerFlow(db.sql, lenient(), { warn: (message) => warnings.push(message) });
+    expect(result.optionsSynced).toBe(false);
+    expect(result.optionDifferences).toEqual<OptionDifference[]>([
+      {
+        step: 'a',
+        option: 'whenExhausted',
+        code: 'skip',
+        database: 'fail',
+        description: 'step "a" whenExhausted: skip in code, fail in the database',
+      },
+      {
+        step: 'b',
+        option: 'timeout',
+        code: null,
+        database: 5,
+        description: 'step "b" timeout: inherited in code, 5 in the database',
+      },
+      {
+        step: 'b',
+        option: 'whenExhausted',
+        code: 'fail',
+        database: 'skip_cascade',
+        description: 'step "b" whenExhausted: fail (the default) in code, skip_cascade in the database',
+      },
+    ]);
+    expect(warnings[0]).toContain('\n  step "b" whenExhausted: fail (the default) in code, skip_cascade in the database');
+    const kept = await db.sql`select step_slug, when_exhausted from pgflow.steps where flow_slug = 'lenient' order by step_index`;
+    expect(kept.map((r) => r.when_exhausted)).toEqual(['fail', 'skip_cascade', 'skip_cascade']);
+
+    const synced = await registerFlow(db.sql, lenient(), { syncOptions: true, warn: false });
+    expect(synced.optionsSynced).toBe(true);
+    const steps = await db.sql`
+      select step_slug, opt_timeout, when_exhausted from pgflow.steps where flow_slug = 'lenient' order by step_index`;
+    expect(steps).toEqual([
+      { step_slug: 'a', opt_timeout: null, when_exhausted: 'skip' },
+      { step_slug: 'b', opt_timeout: null, when_exhausted: 'fail' },
+      { step_slug: 'c', opt_timeout: null, when_exhausted: 'skip_cascade' },
+    ]);
+    expect(await registerFlow(db.sql, lenient())).toEqual({ created: false, optionDifferences: [], optionsSynced: false });
+  });
+
   it('a shape difference stays an error (42710 listing it), synced or not, and nothing changes', async () => {
     const changed = new Flow({ slug: 'tuned', maxAttempts: 9 })
       .step({ slug: 'a', timeout: 30 }, () => 1)
