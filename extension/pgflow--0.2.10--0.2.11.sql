@@ -563,6 +563,189 @@ $$;
 comment on function pgflow.subscribe(text, interval) is
   'asks for pg_notify events on a channel (pgflow_events or a flow slug) for a while';
 
+-- changed in 0.2.11 (sql/0216_function__skip_exhausted_step.sql)
+-- _skip_exhausted_step( run_id, flow_slug, step_slug, error_message, failure )
+-- What a step with when_exhausted 'skip' or 'skip_cascade' does instead of
+-- failing when a task of it failed for good (_fail_step): the run goes on
+-- without it.
+-- - The step's tasks still open (the other elements of a map) will not run:
+--   they fail ("not run: ...") and their messages are archived; the step is
+--   skipped (skip_reason exhausted), keeping started_at and the error.
+-- - 'skip': its dependents run without its key, as after a skip by
+--   when_unmet; a map step that maps over it has no array and is skipped
+--   (dependency_skipped).
+-- - 'skip_cascade': every step downstream of it is skipped too
+--   (dependency_skipped).
+-- Skipped steps settle like completed ones, minus their output (the run's
+-- remaining_steps, their dependents' remaining_deps), step:skipped is sent
+-- for each (the first with the error and failure), and the run is driven on
+-- (_cascade): what became ready is queued, and the run completes when
+-- nothing remains. The caller holds the run's lock.
+create or replace function pgflow._skip_exhausted_step(run_id uuid, flow_slug text, step_slug text, error_message text,
+                                            failure text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_cascade boolean;
+  v_msg_ids bigint[];
+  v_skipped text[];
+  v_new     text[];
+  v_events  jsonb[];
+begin
+  select s.when_exhausted = 'skip_cascade' into v_cascade
+    from pgflow.steps as s
+   where s.flow_slug = _skip_exhausted_step.flow_slug and s.step_slug = _skip_exhausted_step.step_slug;
+
+  with closed as (
+    update pgflow.step_tasks as t
+       set status = 'failed', failed_at = now(),
+           error_message = format('not run: step "%s" was skipped after a task failed for good (when_exhausted)',
+                                  _skip_exhausted_step.step_slug)
+     where t.run_id = _skip_exhausted_step.run_id and t.step_slug = _skip_exhausted_step.step_slug
+       and t.status in ('queued', 'started')
+    returning t.message_id
+  )
+  select array_agg(c.message_id order by c.message_id) into v_msg_ids from closed as c where c.message_id is not null;
+  if cardinality(v_msg_ids) > 0 then
+    perform pgmq.archive(_skip_exhausted_step.flow_slug, v_msg_ids);
+  end if;
+
+  update pgflow.step_states as ss
+     set status = 'skipped', skipped_at = now(), skip_reason = 'exhausted', remaining_tasks = null,
+         error_message = _skip_exhausted_step.error_message
+   where ss.run_id = _skip_exhausted_step.run_id and ss.step_slug = _skip_exhausted_step.step_slug;
+  perform pgflow._emit_event(_skip_exhausted_step.flow_slug, _skip_exhausted_step.run_id, 'step:skipped',
+    jsonb_build_object('step_slug', _skip_exhausted_step.step_slug, 'status', 'skipped', 'skipped_at', now(),
+                       'skip_reason', 'exhausted', 'error_message', _skip_exhausted_step.error_message,
+                       'failure', _skip_exhausted_step.failure));
+  v_skipped := array[_skip_exhausted_step.step_slug];
+
+  loop
+    -- settle what was just skipped: like a completed step, minus its output
+    update pgflow.runs as r
+       set remaining_steps = r.remaining_steps - cardinality(v_skipped)
+     where r.run_id = _skip_exhausted_step.run_id;
+    update pgflow.step_states as ss
+       set remaining_deps = ss.remaining_deps - c.n
+      from (select d.step_slug, count(*)::integer as n
+              from pgflow.deps as d
+             where d.flow_slug = _skip_exhausted_step.flow_slug and d.dep_slug = any(v_skipped)
+             group by d.step_slug) as c
+     where ss.run_id = _skip_exhausted_step.run_id and ss.step_slug = c.step_slug;
+
+    -- next: everything downstream (skip_cascade, once), or the maps over what was skipped
+    with recursive downstream as (
+      select d.step_slug from pgflow.deps as d
+       where v_cascade and d.flow_slug = _skip_exhausted_step.flow_slug and d.dep_slug = any(v_skipped)
+      union
+      select d.step_slug from pgflow.deps as d join downstream as ds on d.dep_slug = ds.step_slug
+       where d.flow_slug = _skip_exhausted_step.flow_slug
+    ), skipped as (
+      update pgflow.step_states as ss
+         set status = 'skipped', skipped_at = now(), skip_reason = 'dependency_skipped'
+       where ss.run_id = _skip_exhausted_step.run_id and ss.status = 'created'
+         and (ss.step_slug in (select ds.step_slug from downstream as ds)
+              or ss.step_slug in (select d.step_slug
+                                    from pgflow.deps as d
+                                    join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                                   where d.flow_slug = _skip_exhausted_step.flow_slug and d.dep_slug = any(v_skipped)
+                                     and s.step_type = 'map'))
+      returning ss.step_slug
+    )
+    select array_agg(sk.step_slug) into v_new from skipped as sk;
+    exit when v_new is null;
+    v_cascade := false; -- the whole downstream is skipped already
+    v_skipped := v_new;
+    if pgflow._is_distributed() then
+      -- Citus would call _emit_event on the run's node: the values read first
+      v_events := array(select jsonb_build_object('step_slug', ss.step_slug, 'status', 'skipped',
+                                                  'skipped_at', ss.skipped_at, 'skip_reason', ss.skip_reason)
+                          from pgflow.step_states as ss
+                          join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+                         where ss.run_id = _skip_exhausted_step.run_id and ss.step_slug = any(v_skipped)
+                         order by s.step_index);
+      perform pgflow._emit_event(_skip_exhausted_step.flow_slug, _skip_exhausted_step.run_id, 'step:skipped', e.p)
+         from unnest(v_events) with ordinality as e(p, n)
+        order by e.n;
+    else
+      perform pgflow._emit_event(_skip_exhausted_step.flow_slug, _skip_exhausted_step.run_id, 'step:skipped',
+                jsonb_build_object('step_slug', ss.step_slug, 'status', 'skipped',
+                                   'skipped_at', ss.skipped_at, 'skip_reason', ss.skip_reason))
+         from pgflow.step_states as ss
+         join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+        where ss.run_id = _skip_exhausted_step.run_id and ss.step_slug = any(v_skipped)
+        order by s.step_index;
+    end if;
+  end loop;
+
+  perform pgflow._cascade(array[_skip_exhausted_step.run_id], array[_skip_exhausted_step.flow_slug], null, null);
+end;
+$$;
+
+-- changed in 0.2.11 (sql/0220_function__complete_runs_if_done.sql)
+-- _complete_runs_if_done( run_ids )
+-- Completes each of the runs that is started (or paused: nothing is left to
+-- hold) and has no remaining steps. A run's output holds the outputs of its
+-- leaf steps (steps that no other step depends on), by slug; skipped leaves
+-- have no output and are left out. The caller holds the runs' locks.
+create or replace function pgflow._complete_runs_if_done(run_ids uuid[])
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_completed uuid[];
+  v_flows     text[];
+  v_runs      uuid[];
+  v_events    jsonb[];
+begin
+  with completed as (
+    update pgflow.runs as r
+       set status = 'completed',
+           completed_at = now(),
+           paused_at = null,
+           output = (select coalesce(jsonb_object_agg(ss.step_slug, ss.output), '{}'::jsonb)
+                       from pgflow.step_states as ss
+                      where ss.run_id = r.run_id
+                        and ss.status = 'completed'
+                        and not exists (select from pgflow.deps as d
+                                         where d.flow_slug = ss.flow_slug and d.dep_slug = ss.step_slug))
+     where r.run_id = any(_complete_runs_if_done.run_ids)
+       -- started or paused (cancel: a paused run completes when nothing remains);
+       -- written so that no plan looks runs up by status rather than by run_id
+       and r.status not in ('completed', 'failed', 'cancelled')
+       and r.remaining_steps = 0
+    returning r.run_id
+  )
+  select array_agg(c.run_id) into v_completed from completed as c;
+
+  if v_completed is not null and pgflow._events_wanted() then
+    if pgflow._is_distributed() then
+      -- Citus would call _emit_event on the runs' nodes: the values read first
+      select array_agg(r.flow_slug order by r.run_id), array_agg(r.run_id order by r.run_id),
+             array_agg(jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output)
+                       order by r.run_id)
+        into v_flows, v_runs, v_events
+        from pgflow.runs as r
+       where r.run_id = any(v_completed);
+      perform pgflow._emit_event(e.f, e.r, 'run:completed', e.p)
+         from unnest(v_flows, v_runs, v_events) with ordinality as e(f, r, p, n)
+        order by e.n;
+    else
+      perform pgflow._emit_event(r.flow_slug, r.run_id, 'run:completed',
+                jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output))
+         from pgflow.runs as r
+        where r.run_id = any(v_completed)
+        order by r.run_id;
+    end if;
+  end if;
+end;
+$$;
+
 -- changed in 0.2.11 (sql/0230_function__settle_completed_steps.sql)
 -- _settle_completed_steps( run_ids, step_slugs, start_ready )
 -- Everything that follows from steps having just completed, for any number
@@ -600,18 +783,35 @@ declare
   v_any_map boolean;
   v_bad     record;
   v_error   text;
+  v_flows   text[];
+  v_runs    uuid[];
+  v_events  jsonb[];
 begin
   failed := '{}'::uuid[];
 
   if pgflow._events_wanted() then
-    perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
-              jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
-                                 'completed_at', ss.completed_at, 'output', ss.output))
-       from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
-       join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
-                                    and ss.run_id = any(_settle_completed_steps.run_ids)
-                                    and ss.step_slug = any(_settle_completed_steps.step_slugs)
-      order by u.n;
+    if pgflow._is_distributed() then
+      -- Citus would call _emit_event on the runs' nodes: the values read first
+      select array_agg(ss.flow_slug order by u.n), array_agg(ss.run_id order by u.n),
+             array_agg(jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
+                                          'completed_at', ss.completed_at, 'output', ss.output) order by u.n)
+        into v_flows, v_runs, v_events
+        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
+        join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+                                     and ss.run_id = any(_settle_completed_steps.run_ids);
+      perform pgflow._emit_event(e.f, e.r, 'step:completed', e.p)
+         from unnest(v_flows, v_runs, v_events) with ordinality as e(f, r, p, n)
+        order by e.n;
+    else
+      perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
+                jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
+                                   'completed_at', ss.completed_at, 'output', ss.output))
+         from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
+         join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+                                      and ss.run_id = any(_settle_completed_steps.run_ids)
+                                      and ss.step_slug = any(_settle_completed_steps.step_slugs)
+        order by u.n;
+    end if;
   end if;
 
   with settled_runs as (
@@ -631,40 +831,79 @@ begin
   -- The step becomes ready when its last dependency completes (remaining_deps
   -- reaches 0) and has tasks (initial_tasks > 0: 0 is a map over [], null a
   -- map over no array, both settled by the caller or below).
-  with settled as (
-    update pgflow.step_states as ss
-       set remaining_deps  = ss.remaining_deps - c.n,
-           initial_tasks   = c.initial_tasks,
-           status          = case when c.start_now then 'started' else ss.status end,
-           started_at      = case when c.start_now then v_now else ss.started_at end,
-           remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
-      from (select g.*,
-                   _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
-                     and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
-              from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
-                           count(*)::integer as n,
-                           bool_or(s.step_type = 'map') as is_map,
-                           case when bool_or(s.step_type = 'map')
-                                then coalesce(max(case when jsonb_typeof(done.output) = 'array'
-                                                       then jsonb_array_length(done.output) end),
-                                              dep.initial_tasks)
-                                else dep.initial_tasks end as initial_tasks
-                      from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
-                     cross join lateral (select x.* from pgflow.step_states as x
-                                          where x.run_id = u.r and x.step_slug = u.s offset 0) as done
-                     cross join lateral (select x.* from pgflow.runs as x where x.run_id = u.r offset 0) as r
-                      join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
-                      join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
-                     cross join lateral (select x.* from pgflow.step_states as x
-                                          where x.run_id = done.run_id and x.step_slug = d.step_slug offset 0) as dep
-                     group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
-           ) as c
-     where ss.run_id = c.run_id and ss.step_slug = c.step_slug
-    returning ss, c.start_now, c.is_map
-  )
-  select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
-    into v_any_map, ready
-    from settled as st;
+  if pgflow._is_distributed() then
+    -- Citus: the same statement with run_id named on each distributed table
+    -- (it refuses the lateral lookups beside a table function)
+    with settled as (
+      update pgflow.step_states as ss
+         set remaining_deps  = ss.remaining_deps - c.n,
+             initial_tasks   = c.initial_tasks,
+             status          = case when c.start_now then 'started' else ss.status end,
+             started_at      = case when c.start_now then v_now else ss.started_at end,
+             remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+        from (select g.*,
+                     _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                       and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+                from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                             count(*)::integer as n,
+                             bool_or(s.step_type = 'map') as is_map,
+                             case when bool_or(s.step_type = 'map')
+                                  then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                         then jsonb_array_length(done.output) end),
+                                                dep.initial_tasks)
+                                  else dep.initial_tasks end as initial_tasks
+                        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                        join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+                                                       and done.run_id = any(_settle_completed_steps.run_ids)
+                        join pgflow.runs as r on r.run_id = done.run_id and r.run_id = any(_settle_completed_steps.run_ids)
+                        join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                        join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                        join pgflow.step_states as dep on dep.run_id = done.run_id and dep.step_slug = d.step_slug
+                                                      and dep.run_id = any(_settle_completed_steps.run_ids)
+                       group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+             ) as c
+       where ss.run_id = c.run_id and ss.step_slug = c.step_slug and ss.run_id = any(_settle_completed_steps.run_ids)
+      returning ss, c.start_now, c.is_map
+    )
+    select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+      into v_any_map, ready
+      from settled as st;
+  else
+    with settled as (
+      update pgflow.step_states as ss
+         set remaining_deps  = ss.remaining_deps - c.n,
+             initial_tasks   = c.initial_tasks,
+             status          = case when c.start_now then 'started' else ss.status end,
+             started_at      = case when c.start_now then v_now else ss.started_at end,
+             remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+        from (select g.*,
+                     _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                       and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+                from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                             count(*)::integer as n,
+                             bool_or(s.step_type = 'map') as is_map,
+                             case when bool_or(s.step_type = 'map')
+                                  then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                         then jsonb_array_length(done.output) end),
+                                                dep.initial_tasks)
+                                  else dep.initial_tasks end as initial_tasks
+                        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                       cross join lateral (select x.* from pgflow.step_states as x
+                                            where x.run_id = u.r and x.step_slug = u.s offset 0) as done
+                       cross join lateral (select x.* from pgflow.runs as x where x.run_id = u.r offset 0) as r
+                        join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                        join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                       cross join lateral (select x.* from pgflow.step_states as x
+                                            where x.run_id = done.run_id and x.step_slug = d.step_slug offset 0) as dep
+                       group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+             ) as c
+       where ss.run_id = c.run_id and ss.step_slug = c.step_slug
+      returning ss, c.start_now, c.is_map
+    )
+    select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+      into v_any_map, ready
+      from settled as st;
+  end if;
 
   if not coalesce(v_any_map, false) then
     return;
@@ -1625,6 +1864,467 @@ $$;
 comment on function pgflow.send_signal(uuid, text, jsonb) is
   'completes a signal step of a run with the payload as its output (kept until the step is ready); the first signal wins';
 
+-- changed in 0.2.11 (sql/0400_function_start_tasks.sql)
+-- start_tasks( flow_slug, msg_ids, worker_id )
+-- A worker read msg_ids from the flow's queue: start their tasks and return
+-- what it needs to run them. Each task's attempts_count goes up by one and its
+-- message stays invisible for the step's timeout + 2 seconds.
+--
+-- A task is startable when queued, or when started but its lease ran out
+-- (started_at + timeout + 2 s has passed: its worker died or hung, and the
+-- message became visible again), which counts as a new attempt. A task
+-- locked by another transaction (being started, completed or failed) is
+-- skipped, not waited for. The lease is
+-- checked against the clock, not the transaction's start: pgmq.read compares
+-- visibility with the clock, and a reader whose transaction began just before
+-- the message came back must still take it over rather than hide it again. So of two
+-- workers racing for one message only the first starts it. A task whose lease
+-- ran out on its last attempt is not started again: it fails (_fail_tasks), and
+-- with it its step and run. Messages of finished tasks or of runs that are no
+-- longer running yield nothing. Messages of cancelled tasks (a worker read
+-- them just before cancel_run) are archived. Messages of a paused run's
+-- queued tasks (and started ones whose lease ran out) are held: their
+-- visibility becomes 'infinity' until resume_run releases them. A message that belongs to no task at all is
+-- archived with a warning, so a stray message cannot come back forever.
+--
+-- Plans: as the other entry points (see _cascade), the joins in the order
+-- written: from the messages' task keys to the tasks, then their steps,
+-- flows and runs, each by primary key.
+--
+-- Task input: for a single step {"run": <run input>, "<dep>": <dep output>, ...};
+-- for a map step the array element at task_index. A skipped dependency has no key.
+--
+-- A task whose input cannot be built (the run input and the dependencies'
+-- outputs together pass jsonb's 256 MB limit: program_limit_exceeded, or the
+-- server runs out of memory building it) fails on its own, and the batch goes
+-- on: 0.2.6 failed the whole call, the task stayed queued with no attempt
+-- counted, and as reads return the oldest messages first its flow never moved
+-- again. The common case pays for one subtransaction around the statement
+-- that starts the tasks (and its transaction id), not one per task. Only when
+-- that statement fails, which undoes it, is each task's input built on its
+-- own, locking nothing. Each task that cannot have one is then started and
+-- failed like any failed attempt, through _fail_tasks: an attempt counted, the
+-- error message saying why, retried after base_delay or, on the last attempt,
+-- failing its step and run. Its run is locked first, as complete_task does,
+-- and before any other task is: runs before tasks, the one lock order. Then
+-- the statement starts the others as usual.
+--
+-- On Citus (_is_distributed(), docs/scaling.md) the messages' run ids are
+-- read from the queue (local on the coordinator) and the tasks found on those
+-- runs' shards; the tasks are started by the same statement once per run, with
+-- the run named on each distributed table (Citus takes FOR UPDATE only in a
+-- statement on one shard); runs are locked one at a time. Plain PostgreSQL
+-- keeps its statements and plans.
+--
+-- Timeouts: a stored timeout is read as at most 2147483645 seconds (the most
+-- _assert_option allows since 0.2.7; 0.2.6 let larger ones in), so the lease,
+-- timeout + 2 seconds, fits pgmq's integer visibility timeout.
+create or replace function pgflow.start_tasks(flow_slug text, msg_ids bigint[], worker_id uuid)
+returns setof pgflow.step_task_record
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+set join_collapse_limit = 1
+as $$
+declare
+  v_tasks   pgflow.step_task_record[];
+  v_timeout integer;
+  v_ids     bigint[];
+  v_unknown bigint[];
+  v_exp_r   uuid[];
+  v_exp_s   text[];
+  v_exp_i   integer[];
+  v_exp_e   text[];
+  v_runs    uuid[];
+  v_steps   text[];
+  v_indexes integer[];
+  v_found   bigint[];
+  v_retried boolean := false;
+  v_key     record;
+  v_bad     record;
+  v_bad_r   uuid[] := '{}'::uuid[];
+  v_bad_s   text[] := '{}'::text[];
+  v_bad_i   integer[] := '{}'::integer[];
+  v_bad_e   text[] := '{}'::text[];
+  v_msg_runs uuid[];
+  v_r       uuid;
+  v_part    pgflow.step_task_record[];
+begin
+  perform pgflow._authorize_worker(start_tasks.flow_slug);
+  if start_tasks.flow_slug is null or start_tasks.worker_id is null then
+    raise exception using
+      errcode = 'null_value_not_allowed',
+      message = 'flow_slug and worker_id must not be null',
+      hint    = 'Pass the flow, the message ids read from its queue and the registered worker''s id.';
+  end if;
+  if not exists (select from pgflow.flows as f where f.flow_slug = start_tasks.flow_slug) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('flow "%s" does not exist', left(start_tasks.flow_slug, 200)),
+      hint    = 'Workers read the queue named after the flow they serve.';
+  end if;
+  if not exists (select from pgflow.workers as w where w.worker_id = start_tasks.worker_id) then
+    raise exception using
+      errcode = 'undefined_object',
+      message = format('worker "%s" is not registered', start_tasks.worker_id),
+      hint    = 'Register it first with pgflow.register_worker(worker_id, queue_name, function_name).';
+  end if;
+  -- No messages: nothing to start. NULL counts as none, as upstream has it:
+  -- array(select msg_id from pgmq.read(...)) is empty, but array_agg over an
+  -- empty read, which workers also write, is NULL.
+  if coalesce(cardinality(start_tasks.msg_ids), 0) = 0 then
+    return;
+  end if;
+
+  -- The messages' tasks, one index lookup per message. Asked for all
+  -- messages at once (message_id = any(...)), a plan made before step_tasks
+  -- was first analyzed (a new install, a new flow's first minute) took
+  -- flow_slug = $1 for selective and read every task of the flow per call;
+  -- offset 0 keeps each lookup on its own, where both keys are used. Every
+  -- later query goes from these keys.
+  if pgflow._is_distributed() then
+    -- Citus refuses the lateral lookup (offset 0 beside a table function).
+    -- The queue is local on the coordinator: each message names its run, and
+    -- the tasks are looked up on those runs' shards only.
+    execute format('select array_agg(distinct (q.message ->> ''run_id'')::uuid) from pgmq.%I as q
+                     where q.msg_id = any($1)
+                       and q.message ->> ''run_id'' ~* ''^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$''',
+                   'q_' || lower(start_tasks.flow_slug))
+      into v_msg_runs
+      using start_tasks.msg_ids;
+    select array_agg(t.run_id), array_agg(t.step_slug), array_agg(t.task_index), array_agg(t.message_id)
+      into v_runs, v_steps, v_indexes, v_found
+      from pgflow.step_tasks as t
+     where t.run_id = any(v_msg_runs) and t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids);
+  else
+    select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index), array_agg(x.message_id)
+      into v_runs, v_steps, v_indexes, v_found
+      from (select distinct m.id from unnest(start_tasks.msg_ids) as m(id)) as m
+     cross join lateral (select t.run_id, t.step_slug, t.task_index, t.message_id
+                           from pgflow.step_tasks as t
+                          where t.flow_slug = start_tasks.flow_slug and t.message_id = m.id
+                         offset 0) as x;
+  end if;
+
+  -- Leases that ran out on the last attempt: fail those tasks (_fail_tasks,
+  -- their runs locked first and in run_id order, as complete_tasks locks
+  -- them) before starting anything.
+  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index),
+         array_agg(format('timed out: no result within %s seconds, after %s attempts', x.timeout + 2, x.attempts_count))
+    into v_exp_r, v_exp_s, v_exp_i, v_exp_e
+    from (select t.run_id, t.step_slug, t.task_index, t.attempts_count,
+                 least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout
+            from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+            join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+            join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+            join pgflow.flows as f on f.flow_slug = t.flow_slug
+            join pgflow.runs as r on r.run_id = t.run_id
+           where t.status = 'started'
+             -- started (cancel: a paused run's expired task is held, not failed),
+             -- written so that no plan looks runs up by status rather than by run_id
+             and r.status not in ('completed', 'failed', 'cancelled', 'paused')
+             and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                 <= clock_timestamp()
+             and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)) as x;
+  if v_exp_r is not null then
+    if pgflow._is_distributed() then
+      -- Citus locks the rows of one shard per statement: one run at a time, in the same order
+      foreach v_r in array array(select distinct e.r from unnest(v_exp_r) as e(r) order by e.r) loop
+        perform pgflow._lock_run(v_r);
+      end loop;
+    else
+      perform from pgflow.runs as r where r.run_id = any(v_exp_r) order by r.run_id for no key update;
+    end if;
+    perform from pgflow._fail_tasks(v_exp_r, v_exp_s, v_exp_i, v_exp_e);
+  end if;
+
+  -- Tasks someone else has locked are being completed, failed or started by
+  -- them right now: skip them rather than wait. Waiting could deadlock with a
+  -- completion that holds the task and waits for the message this caller read.
+  -- Once round: tasks whose input cannot be built fail the statement; they are
+  -- found and failed (below), taken out of the keys, and the rest go round
+  -- again.
+  loop
+    begin
+      if pgflow._is_distributed() then
+        -- Citus takes FOR UPDATE only in a statement on one shard: the same
+        -- statement once per run, the run named on each distributed table.
+        v_tasks := null;
+        foreach v_r in array array(select distinct k.r from unnest(v_runs) as k(r) order by k.r) loop
+          with candidates as (
+            select t.run_id, t.step_slug, t.task_index, least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout,
+                   s.step_type, s.deps_count, r.input as run_input
+              from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+              join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+                                         and t.run_id = v_r
+              join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+              join pgflow.flows as f on f.flow_slug = t.flow_slug
+              join pgflow.runs as r on r.run_id = t.run_id and r.run_id = v_r
+             where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+               and (t.status = 'queued'
+                    or (t.status = 'started'
+                        and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                            <= clock_timestamp()
+                        and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+               for update of t skip locked
+          ), started as (
+            update pgflow.step_tasks as t
+               set status = 'started',
+                   attempts_count = t.attempts_count + 1,
+                   started_at = now(),
+                   last_worker_id = start_tasks.worker_id
+              from candidates as c
+             where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+               and t.run_id = v_r
+            returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+                      c.timeout, c.step_type, c.deps_count, c.run_input
+          ), arrays as materialized (
+            -- each map step's array, read once per call (see below)
+            select g.run_id, g.step_slug,
+                   case when jsonb_typeof(g.arr) in ('array', 'object') then g.arr - '{}'::text[] else g.arr end as arr
+              from (select m.run_id, m.step_slug,
+                           case when m.deps_count = 0 then m.run_input
+                                else (select dep.output
+                                        from pgflow.deps as d
+                                        join pgflow.step_states as dep on dep.run_id = m.run_id and dep.step_slug = d.dep_slug
+                                                                           and dep.run_id = v_r
+                                       where d.flow_slug = start_tasks.flow_slug and d.step_slug = m.step_slug)
+                           end as arr
+                      from (select distinct on (st.run_id, st.step_slug) st.run_id, st.step_slug, st.deps_count, st.run_input
+                              from started as st
+                             where st.step_type = 'map'
+                             order by st.run_id, st.step_slug) as m) as g
+          )
+          select array_agg(row(
+                   start_tasks.flow_slug, st.run_id, st.step_slug,
+                   -- the task input; the same expression builds it one task at a time below
+                   case
+                     when st.step_type = 'map' then
+                       (select a.arr -> st.task_index from arrays as a where a.run_id = st.run_id and a.step_slug = st.step_slug)
+                     else jsonb_build_object('run', st.run_input)
+                          || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                         from pgflow.deps as d
+                                         join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                                                         and dep.run_id = v_r
+                                        where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                          and dep.status = 'completed'),
+                                      '{}'::jsonb)
+                   end,
+                   st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+                 order by st.message_id)
+            into v_part
+            from started as st;
+          v_tasks := v_tasks || v_part;
+        end loop;
+        v_tasks := array(select x from unnest(v_tasks) as x order by x.msg_id);
+      else
+        with candidates as (
+          select t.run_id, t.step_slug, t.task_index, least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout,
+                 s.step_type, s.deps_count, r.input as run_input
+            from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+            join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+            join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+            join pgflow.flows as f on f.flow_slug = t.flow_slug
+            join pgflow.runs as r on r.run_id = t.run_id
+           where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+             and (t.status = 'queued'
+                  or (t.status = 'started'
+                      and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                          <= clock_timestamp()
+                      and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+             for update of t skip locked
+        ), started as (
+          update pgflow.step_tasks as t
+             set status = 'started',
+                 attempts_count = t.attempts_count + 1,
+                 started_at = now(),
+                 last_worker_id = start_tasks.worker_id
+            from candidates as c
+           where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+          returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+                    c.timeout, c.step_type, c.deps_count, c.run_input
+        ), arrays as materialized (
+          -- The array each map step of the batch maps over (its run's input, or
+          -- its dependency's output), read once per call: a large array is
+          -- stored compressed, and each "-> task_index" on the stored value
+          -- decompressed all of it again, so that a map's tasks cost in
+          -- proportion to its length (a map over 100 000 elements took 78 s).
+          -- "- '{}'::text[]" deletes nothing and returns the array as read, in
+          -- memory, where the lookups below find their element directly.
+          select g.run_id, g.step_slug,
+                 case when jsonb_typeof(g.arr) in ('array', 'object') then g.arr - '{}'::text[] else g.arr end as arr
+            from (select m.run_id, m.step_slug,
+                         case when m.deps_count = 0 then m.run_input
+                              else (select dep.output
+                                      from pgflow.deps as d
+                                      join pgflow.step_states as dep on dep.run_id = m.run_id and dep.step_slug = d.dep_slug
+                                     where d.flow_slug = start_tasks.flow_slug and d.step_slug = m.step_slug)
+                         end as arr
+                    from (select distinct on (st.run_id, st.step_slug) st.run_id, st.step_slug, st.deps_count, st.run_input
+                            from started as st
+                           where st.step_type = 'map'
+                           order by st.run_id, st.step_slug) as m) as g
+        )
+        select array_agg(row(
+                 start_tasks.flow_slug, st.run_id, st.step_slug,
+                 -- the task input; the same expression builds it one task at a time below
+                 case
+                   when st.step_type = 'map' then
+                     (select a.arr -> st.task_index from arrays as a where a.run_id = st.run_id and a.step_slug = st.step_slug)
+                   else jsonb_build_object('run', st.run_input)
+                        || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                       from pgflow.deps as d
+                                       join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                      where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                        and dep.status = 'completed'),
+                                    '{}'::jsonb)
+                 end,
+                 st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+               order by st.message_id)
+          into v_tasks
+          from started as st;
+      end if;
+      exit;
+    exception when program_limit_exceeded or out_of_memory then
+      -- Everything the statement did is undone. A second failure is not a
+      -- task's input (those were taken out): let it through.
+      if v_retried then
+        raise;
+      end if;
+      v_retried := true;
+    end;
+
+    -- Which startable tasks cannot have an input: each built on its own,
+    -- nothing locked yet (a task's input never changes once it is queued).
+    for v_key in
+      select t.run_id, t.step_slug, t.task_index, s.step_type, s.deps_count, r.input as run_input
+        from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+        join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+        join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+        join pgflow.flows as f on f.flow_slug = t.flow_slug
+        join pgflow.runs as r on r.run_id = t.run_id
+       where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+         and (t.status = 'queued'
+              or (t.status = 'started'
+                  and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                      <= clock_timestamp()
+                  and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+       order by t.run_id, t.step_slug, t.task_index
+    loop
+      begin
+        perform case
+          when v_key.step_type = 'map' and v_key.deps_count = 0 then v_key.run_input -> v_key.task_index
+          when v_key.step_type = 'map' then
+            (select dep.output -> v_key.task_index
+               from pgflow.deps as d
+               join pgflow.step_states as dep on dep.run_id = v_key.run_id and dep.step_slug = d.dep_slug
+              where d.flow_slug = start_tasks.flow_slug and d.step_slug = v_key.step_slug)
+          else jsonb_build_object('run', v_key.run_input)
+               || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                              from pgflow.deps as d
+                              join pgflow.step_states as dep on dep.run_id = v_key.run_id and dep.step_slug = d.dep_slug
+                             where d.flow_slug = start_tasks.flow_slug and d.step_slug = v_key.step_slug
+                               and dep.status = 'completed'),
+                           '{}'::jsonb)
+        end;
+      exception when program_limit_exceeded or out_of_memory then
+        v_bad_r := v_bad_r || v_key.run_id;
+        v_bad_s := v_bad_s || v_key.step_slug;
+        v_bad_i := v_bad_i || v_key.task_index;
+        v_bad_e := v_bad_e || format('the task''s input could not be built: %s', sqlerrm);
+      end;
+    end loop;
+
+    -- Fail them as any attempt fails (_fail_tasks), runs locked first and in
+    -- run_id order (as complete_tasks); no other task is locked yet. A task
+    -- someone else started meanwhile is theirs, and left alone.
+    for v_bad in
+      select b.r, b.s, b.i, b.e from unnest(v_bad_r, v_bad_s, v_bad_i, v_bad_e) as b(r, s, i, e) order by b.r, b.s, b.i
+    loop
+      perform pgflow._lock_run(v_bad.r);
+      update pgflow.step_tasks as t
+         set status = 'started',
+             attempts_count = t.attempts_count + 1,
+             started_at = now(),
+             last_worker_id = start_tasks.worker_id
+        from pgflow.steps as s, pgflow.flows as f, pgflow.runs as r
+       where t.run_id = v_bad.r and t.step_slug = v_bad.s and t.task_index = v_bad.i
+         and s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+         and f.flow_slug = t.flow_slug
+         and r.run_id = t.run_id and r.status = 'started'
+         and (t.status = 'queued'
+              or (t.status = 'started'
+                  and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                      <= clock_timestamp()
+                  and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)));
+      if found then
+        perform from pgflow._fail_tasks(array[v_bad.r], array[v_bad.s], array[v_bad.i], array[v_bad.e]);
+      end if;
+    end loop;
+
+    -- The rest go round again without them.
+    select array_agg(k.r), array_agg(k.s), array_agg(k.i)
+      into v_runs, v_steps, v_indexes
+      from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+     where (k.r, k.s, k.i) not in (select b.r, b.s, b.i from unnest(v_bad_r, v_bad_s, v_bad_i) as b(r, s, i));
+  end loop;
+
+  -- The lease: invisible for the step's timeout + 2 s, one call per distinct timeout.
+  for v_timeout, v_ids in
+    select t.timeout, array_agg(t.msg_id) from unnest(v_tasks) as t group by t.timeout
+  loop
+    perform pgmq.set_vt(start_tasks.flow_slug, v_ids, v_timeout + 2);
+  end loop;
+
+  -- Messages that started no task (the common case is none: nothing to do).
+  if coalesce(cardinality(v_tasks), 0) < cardinality(start_tasks.msg_ids) then
+    -- cancel: archive the messages of cancelled tasks; hold those of paused runs.
+    v_ids := array(select t.message_id
+                     from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+                     join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+                    where t.status = 'cancelled');
+    if cardinality(v_ids) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_ids);
+    end if;
+    v_ids := array(select t.message_id
+                     from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+                     join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+                     join pgflow.runs as r on r.run_id = t.run_id
+                    where t.status in ('queued', 'started')
+                      and r.status not in ('started', 'completed', 'failed', 'cancelled') -- paused, as above
+                      and not t.message_id = any(array(select s.msg_id from unnest(v_tasks) as s)));
+    if cardinality(v_ids) > 0 then
+      execute format('update pgmq.%I as q set vt = ''infinity'' where q.msg_id = any($1)',
+                     'q_' || lower(start_tasks.flow_slug))
+        using v_ids;
+    end if;
+
+    -- Messages of no task at all.
+    v_unknown := array(select m from unnest(start_tasks.msg_ids) as m
+                        where m is not null and m <> all(coalesce(v_found, '{}')));
+    if cardinality(v_unknown) > 0 then
+      perform pgmq.archive(start_tasks.flow_slug, v_unknown);
+      raise warning using
+        message = format('archived message(s) %s of queue "%s": they belong to no task',
+                         array_to_string(v_unknown, ', '), start_tasks.flow_slug),
+        hint    = 'Only pgflow sends to a flow''s queue; the archived messages are in pgmq.a_<queue>.';
+    end if;
+  end if;
+
+  return query select * from unnest(v_tasks);
+end;
+$$;
+
+comment on function pgflow.start_tasks(text, bigint[], uuid) is
+  'starts the tasks of messages a worker read from the flow''s queue and returns their inputs';
+
 -- changed in 0.2.11 (sql/0405_function__complete_tasks.sql)
 -- _complete_tasks( run_ids, step_slugs, task_indexes, outputs )
 -- What complete_task and complete_tasks do once their caller has locked the
@@ -1646,6 +2346,11 @@ comment on function pgflow.send_signal(uuid, text, jsonb) is
 -- "[TYPE_VIOLATION] ..." as upstream tags it, names both steps and the JSON
 -- type. The map step stays created, without tasks. Other tasks of that run
 -- in the batch are then left as they are (the run is failed).
+--
+-- On Citus (_is_distributed(), docs/scaling.md) the tasks and steps are found
+-- by joins with run_id named on each distributed table instead of lateral
+-- lookups and tuple ids, which Citus refuses; plain PostgreSQL keeps its
+-- statements and plans.
 create or replace function pgflow._complete_tasks(run_ids uuid[], step_slugs text[], task_indexes integer[], outputs jsonb[])
 returns setof pgflow.step_tasks
 language plpgsql
@@ -1663,6 +2368,10 @@ declare
   v_all        boolean;
   v_bad        record;
   v_error      text;
+  v_runs       uuid[];
+  v_map_r      uuid[];
+  v_map_s      text[];
+  v_map_o      jsonb[];
 begin
   -- Outputs a dependent map cannot map over: fail their producers first.
   -- The joins run from the batch through primary keys, in this order
@@ -1670,68 +2379,130 @@ begin
   -- through their keys, in lateral subqueries the planner may not flatten
   -- (offset 0), whatever the statistics said when the plan was made (see
   -- _settle_completed_steps: "Keys").
-  for v_bad in
-    select distinct on (t.run_id) t.run_id, t.flow_slug, t.step_slug, t.task_index, b.o as output,
-           m.step_slug as map_slug
-      from (select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
-              from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
-                          _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
-             order by u.r, u.s, u.i, u.n) as b
-     cross join lateral (select x.* from pgflow.step_tasks as x
-                          where x.run_id = b.r and x.step_slug = b.s and x.task_index = b.i offset 0) as t
-     cross join lateral (select x.* from pgflow.runs as x where x.run_id = b.r offset 0) as r
-      join pgflow.steps as p on p.flow_slug = t.flow_slug and p.step_slug = t.step_slug
-      join pgflow.deps as d on d.flow_slug = t.flow_slug and d.dep_slug = t.step_slug
-      join pgflow.steps as m on m.flow_slug = d.flow_slug and m.step_slug = d.step_slug
-     cross join lateral (select x.* from pgflow.step_states as x
-                          where x.run_id = b.r and x.step_slug = m.step_slug offset 0) as ms
-     where jsonb_typeof(b.o) is distinct from 'array'
-       and t.status = 'started'
-       and r.status not in ('completed', 'failed', 'cancelled')
-       and p.step_type = 'single'
-       and m.step_type = 'map'
-       and ms.status = 'created'
-     order by t.run_id, t.step_slug, t.task_index, m.step_slug
-  loop
-    v_error := format('[TYPE_VIOLATION] map step "%s" needs an array, but step "%s" output %s',
-                      v_bad.map_slug, v_bad.step_slug, coalesce(jsonb_typeof(v_bad.output), 'nothing'));
-    -- _fail_run archives the messages of the run's queued and started
-    -- tasks, this one's included: it is still started here.
-    perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
-    update pgflow.step_tasks as t
-       set status = 'failed', failed_at = now(), error_message = v_error,
-           output = nullif(v_bad.output, 'null'::jsonb)
-     where t.run_id = v_bad.run_id and t.step_slug = v_bad.step_slug and t.task_index = v_bad.task_index;
-  end loop;
+  -- (On Citus, the same query with run_id named on each distributed table:
+  -- it refuses the lateral lookups beside a table function.)
+  if pgflow._is_distributed() then
+    for v_bad in
+      select distinct on (t.run_id) t.run_id, t.flow_slug, t.step_slug, t.task_index, b.o as output,
+             m.step_slug as map_slug
+        from (select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
+                from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
+                            _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
+               order by u.r, u.s, u.i, u.n) as b
+        join pgflow.step_tasks as t on t.run_id = b.r and t.step_slug = b.s and t.task_index = b.i
+                                   and t.run_id = any(_complete_tasks.run_ids)
+        join pgflow.runs as r on r.run_id = t.run_id and r.run_id = any(_complete_tasks.run_ids)
+        join pgflow.steps as p on p.flow_slug = t.flow_slug and p.step_slug = t.step_slug
+        join pgflow.deps as d on d.flow_slug = t.flow_slug and d.dep_slug = t.step_slug
+        join pgflow.steps as m on m.flow_slug = d.flow_slug and m.step_slug = d.step_slug
+        join pgflow.step_states as ms on ms.run_id = t.run_id and ms.step_slug = m.step_slug
+                                     and ms.run_id = any(_complete_tasks.run_ids)
+       where jsonb_typeof(b.o) is distinct from 'array'
+         and t.status = 'started'
+         and r.status not in ('completed', 'failed', 'cancelled')
+         and p.step_type = 'single'
+         and m.step_type = 'map'
+         and ms.status = 'created'
+       order by t.run_id, t.step_slug, t.task_index, m.step_slug
+    loop
+      v_error := format('[TYPE_VIOLATION] map step "%s" needs an array, but step "%s" output %s',
+                        v_bad.map_slug, v_bad.step_slug, coalesce(jsonb_typeof(v_bad.output), 'nothing'));
+      -- _fail_run archives the messages of the run's queued and started
+      -- tasks, this one's included: it is still started here.
+      perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
+      update pgflow.step_tasks as t
+         set status = 'failed', failed_at = now(), error_message = v_error,
+             output = nullif(v_bad.output, 'null'::jsonb)
+       where t.run_id = v_bad.run_id and t.step_slug = v_bad.step_slug and t.task_index = v_bad.task_index;
+    end loop;
+  else
+    for v_bad in
+      select distinct on (t.run_id) t.run_id, t.flow_slug, t.step_slug, t.task_index, b.o as output,
+             m.step_slug as map_slug
+        from (select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
+                from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
+                            _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
+               order by u.r, u.s, u.i, u.n) as b
+       cross join lateral (select x.* from pgflow.step_tasks as x
+                            where x.run_id = b.r and x.step_slug = b.s and x.task_index = b.i offset 0) as t
+       cross join lateral (select x.* from pgflow.runs as x where x.run_id = b.r offset 0) as r
+        join pgflow.steps as p on p.flow_slug = t.flow_slug and p.step_slug = t.step_slug
+        join pgflow.deps as d on d.flow_slug = t.flow_slug and d.dep_slug = t.step_slug
+        join pgflow.steps as m on m.flow_slug = d.flow_slug and m.step_slug = d.step_slug
+       cross join lateral (select x.* from pgflow.step_states as x
+                            where x.run_id = b.r and x.step_slug = m.step_slug offset 0) as ms
+       where jsonb_typeof(b.o) is distinct from 'array'
+         and t.status = 'started'
+         and r.status not in ('completed', 'failed', 'cancelled')
+         and p.step_type = 'single'
+         and m.step_type = 'map'
+         and ms.status = 'created'
+       order by t.run_id, t.step_slug, t.task_index, m.step_slug
+    loop
+      v_error := format('[TYPE_VIOLATION] map step "%s" needs an array, but step "%s" output %s',
+                        v_bad.map_slug, v_bad.step_slug, coalesce(jsonb_typeof(v_bad.output), 'nothing'));
+      -- _fail_run archives the messages of the run's queued and started
+      -- tasks, this one's included: it is still started here.
+      perform pgflow._fail_step(v_bad.run_id, v_bad.flow_slug, v_bad.step_slug, v_error);
+      update pgflow.step_tasks as t
+         set status = 'failed', failed_at = now(), error_message = v_error,
+             output = nullif(v_bad.output, 'null'::jsonb)
+       where t.run_id = v_bad.run_id and t.step_slug = v_bad.step_slug and t.task_index = v_bad.task_index;
+    end loop;
+  end if;
 
-  with batch as (
-    select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
-      from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
-                  _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
-     order by u.r, u.s, u.i, u.n
-  ), completed as (
-    update pgflow.step_tasks as t
-       set status = 'completed', completed_at = now(), output = b.o
-      -- Each task found first through its primary key (a lateral subquery
-      -- the planner may not flatten: offset 0), then updated by its tuple id,
-      -- so that no plan reads other tasks whatever the statistics said when
-      -- it was made (see _settle_completed_steps: "Keys"). A task changed
-      -- meanwhile by another transaction (requeued, or leased again) no
-      -- longer has that id and is left as it is: a late completion.
-      from batch as b
-     cross join lateral (select x.ctid from pgflow.step_tasks as x
-                          where x.run_id = b.r and x.step_slug = b.s and x.task_index = b.i offset 0) as k
-     cross join lateral (select x.* from pgflow.runs as x where x.run_id = b.r offset 0) as r
-     where t.ctid = k.ctid
-       and t.status = 'started'
-       -- started or paused (cancel: in-flight work of a paused run is kept),
-       -- written so that no plan looks runs up by status rather than by run_id
-       and r.status not in ('completed', 'failed', 'cancelled')
-    returning t.*
-  )
-  select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index)
-    into v_completed
-    from completed as c;
+  if pgflow._is_distributed() then
+    -- Citus: the tasks by their keys, run_id named on each distributed table
+    -- (it refuses the lateral lookups, and tuple ids are the shards')
+    with batch as (
+      select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
+        from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
+                    _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
+       order by u.r, u.s, u.i, u.n
+    ), completed as (
+      update pgflow.step_tasks as t
+         set status = 'completed', completed_at = now(), output = b.o
+        from batch as b, pgflow.runs as r
+       where t.run_id = b.r and t.step_slug = b.s and t.task_index = b.i
+         and t.run_id = any(_complete_tasks.run_ids)
+         and r.run_id = t.run_id and r.run_id = any(_complete_tasks.run_ids)
+         and t.status = 'started'
+         and r.status not in ('completed', 'failed', 'cancelled')
+      returning t.*
+    )
+    select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index)
+      into v_completed
+      from completed as c;
+  else
+    with batch as (
+      select distinct on (u.r, u.s, u.i) u.r, u.s, u.i, u.o
+        from unnest(_complete_tasks.run_ids, _complete_tasks.step_slugs, _complete_tasks.task_indexes,
+                    _complete_tasks.outputs) with ordinality as u(r, s, i, o, n)
+       order by u.r, u.s, u.i, u.n
+    ), completed as (
+      update pgflow.step_tasks as t
+         set status = 'completed', completed_at = now(), output = b.o
+        -- Each task found first through its primary key (a lateral subquery
+        -- the planner may not flatten: offset 0), then updated by its tuple id,
+        -- so that no plan reads other tasks whatever the statistics said when
+        -- it was made (see _settle_completed_steps: "Keys"). A task changed
+        -- meanwhile by another transaction (requeued, or leased again) no
+        -- longer has that id and is left as it is: a late completion.
+        from batch as b
+       cross join lateral (select x.ctid from pgflow.step_tasks as x
+                            where x.run_id = b.r and x.step_slug = b.s and x.task_index = b.i offset 0) as k
+       cross join lateral (select x.* from pgflow.runs as x where x.run_id = b.r offset 0) as r
+       where t.ctid = k.ctid
+         and t.status = 'started'
+         -- started or paused (cancel: in-flight work of a paused run is kept),
+         -- written so that no plan looks runs up by status rather than by run_id
+         and r.status not in ('completed', 'failed', 'cancelled')
+      returning t.*
+    )
+    select array_agg(c::pgflow.step_tasks order by c.run_id, c.step_slug, c.task_index)
+      into v_completed
+      from completed as c;
+  end if;
 
   -- Tasks left as they are: fine when they exist (a late or repeated call).
   if coalesce(cardinality(v_completed), 0) < cardinality(_complete_tasks.run_ids) then
@@ -1763,41 +2534,90 @@ begin
   end loop;
 
   -- Their steps: a step whose last task completed completes.
-  with counts as (
-    select c.run_id, c.flow_slug, c.step_slug, count(*)::integer as n, (array_agg(c.output))[1] as output
-      from unnest(v_completed) as c
-     group by c.run_id, c.flow_slug, c.step_slug
-  ), steps_done as (
-    update pgflow.step_states as ss
-       set remaining_tasks = ss.remaining_tasks - k.n,
-           status          = case when ss.remaining_tasks = k.n then 'completed' else ss.status end,
-           completed_at    = case when ss.remaining_tasks = k.n then v_now end,
-           output          = case
-                               when ss.remaining_tasks > k.n then null
-                               when s.step_type = 'map' then
-                                 (select jsonb_agg(t.output order by t.task_index)
-                                    from pgflow.step_tasks as t
-                                   where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
-                               else k.output
-                             end
-      -- Each step found first through its primary key (a lateral subquery
-      -- the planner may not flatten: offset 0), then updated by its tuple
-      -- id, so that no plan reads other steps whatever the statistics said
-      -- when it was made (see _settle_completed_steps: "Keys"). No other
-      -- transaction changes them meanwhile (the caller holds their runs'
-      -- locks); the count below makes sure.
-      from counts as k
-     cross join lateral (select x.ctid from pgflow.step_states as x
-                          where x.run_id = k.run_id and x.step_slug = k.step_slug offset 0) as kk
-      join pgflow.steps as s on s.flow_slug = k.flow_slug and s.step_slug = k.step_slug
-     where ss.ctid = kk.ctid
-    returning ss.run_id, ss.step_slug, ss.status
-  )
-  select array_agg(d.run_id order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
-         array_agg(d.step_slug order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
-         count(*)::integer = (select count(*) from (select distinct c.run_id, c.step_slug from unnest(v_completed) as c) as x)
-    into v_done_runs, v_done_steps, v_all
-    from steps_done as d;
+  if pgflow._is_distributed() then
+    -- Citus: the steps by their keys, run_id named (as above); the outputs
+    -- of the maps that complete read first (Citus refuses a subquery in a
+    -- CASE of an UPDATE)
+    v_runs := array(select distinct c.run_id from unnest(v_completed) as c);
+    with k as (
+      select c.run_id, c.flow_slug, c.step_slug, count(*)::integer as n
+        from unnest(v_completed) as c
+       group by c.run_id, c.flow_slug, c.step_slug
+    )
+    select array_agg(g.run_id), array_agg(g.step_slug), array_agg(g.output)
+      into v_map_r, v_map_s, v_map_o
+      from (select t.run_id, t.step_slug, jsonb_agg(t.output order by t.task_index) as output
+              from k
+              join pgflow.steps as s on s.flow_slug = k.flow_slug and s.step_slug = k.step_slug and s.step_type = 'map'
+              join pgflow.step_states as ss on ss.run_id = k.run_id and ss.step_slug = k.step_slug
+                                           and ss.run_id = any(v_runs) and ss.remaining_tasks = k.n
+              join pgflow.step_tasks as t on t.run_id = ss.run_id and t.step_slug = ss.step_slug
+                                         and t.run_id = any(v_runs)
+             group by t.run_id, t.step_slug) as g;
+    with counts as (
+      select c.run_id, c.flow_slug, c.step_slug, count(*)::integer as n, (array_agg(c.output))[1] as output,
+             (array_agg(m.o))[1] as map_output
+        from unnest(v_completed) as c
+        left join unnest(v_map_r, v_map_s, v_map_o) as m(r, s, o) on m.r = c.run_id and m.s = c.step_slug
+       group by c.run_id, c.flow_slug, c.step_slug
+    ), steps_done as (
+      update pgflow.step_states as ss
+         set remaining_tasks = ss.remaining_tasks - k.n,
+             status          = case when ss.remaining_tasks = k.n then 'completed' else ss.status end,
+             completed_at    = case when ss.remaining_tasks = k.n then v_now end,
+             output          = case
+                                 when ss.remaining_tasks > k.n then null
+                                 when s.step_type = 'map' then k.map_output
+                                 else k.output
+                               end
+        from counts as k
+        join pgflow.steps as s on s.flow_slug = k.flow_slug and s.step_slug = k.step_slug
+       where ss.run_id = k.run_id and ss.step_slug = k.step_slug
+         and ss.run_id = any(v_runs)
+      returning ss.run_id, ss.step_slug, ss.status
+    )
+    select array_agg(d.run_id order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
+           array_agg(d.step_slug order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
+           count(*)::integer = (select count(*) from (select distinct c.run_id, c.step_slug from unnest(v_completed) as c) as x)
+      into v_done_runs, v_done_steps, v_all
+      from steps_done as d;
+  else
+    with counts as (
+      select c.run_id, c.flow_slug, c.step_slug, count(*)::integer as n, (array_agg(c.output))[1] as output
+        from unnest(v_completed) as c
+       group by c.run_id, c.flow_slug, c.step_slug
+    ), steps_done as (
+      update pgflow.step_states as ss
+         set remaining_tasks = ss.remaining_tasks - k.n,
+             status          = case when ss.remaining_tasks = k.n then 'completed' else ss.status end,
+             completed_at    = case when ss.remaining_tasks = k.n then v_now end,
+             output          = case
+                                 when ss.remaining_tasks > k.n then null
+                                 when s.step_type = 'map' then
+                                   (select jsonb_agg(t.output order by t.task_index)
+                                      from pgflow.step_tasks as t
+                                     where t.run_id = ss.run_id and t.step_slug = ss.step_slug)
+                                 else k.output
+                               end
+        -- Each step found first through its primary key (a lateral subquery
+        -- the planner may not flatten: offset 0), then updated by its tuple
+        -- id, so that no plan reads other steps whatever the statistics said
+        -- when it was made (see _settle_completed_steps: "Keys"). No other
+        -- transaction changes them meanwhile (the caller holds their runs'
+        -- locks); the count below makes sure.
+        from counts as k
+       cross join lateral (select x.ctid from pgflow.step_states as x
+                            where x.run_id = k.run_id and x.step_slug = k.step_slug offset 0) as kk
+        join pgflow.steps as s on s.flow_slug = k.flow_slug and s.step_slug = k.step_slug
+       where ss.ctid = kk.ctid
+      returning ss.run_id, ss.step_slug, ss.status
+    )
+    select array_agg(d.run_id order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
+           array_agg(d.step_slug order by d.run_id, d.step_slug) filter (where d.status = 'completed'),
+           count(*)::integer = (select count(*) from (select distinct c.run_id, c.step_slug from unnest(v_completed) as c) as x)
+      into v_done_runs, v_done_steps, v_all
+      from steps_done as d;
+  end if;
   if not v_all then
     raise exception using
       errcode = 'internal_error',
@@ -2046,6 +2866,122 @@ $$;
 comment on function pgflow.complete_task(uuid, text, integer, jsonb) is
   'completes a started task with its output and cascades to dependent steps and the run';
 
+-- changed in 0.2.11 (sql/0415_function_complete_tasks.sql)
+-- complete_tasks( tasks )
+-- complete_task for many tasks in one transaction: tasks is a JSON array of
+--   {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n>, "output": <json>}
+-- (task_index defaults to 0). A worker that ran a batch of tasks reports them
+-- in one call: one commit instead of one per task. The runs are locked first,
+-- in run_id order, so that batches racing over the same runs cannot deadlock;
+-- then the tasks complete together (_complete_tasks: one statement per stage
+-- for the whole batch, one cascade for all its runs), their messages are
+-- archived with one call per flow, and the completed tasks are returned. A
+-- task that complete_task would ignore (not started, or its run finished) is
+-- ignored here too, and so is a task of a run that is not there or not the
+-- caller's to work on; an unknown step or task of the caller's runs is an
+-- error and nothing of the batch is kept.
+create or replace function pgflow.complete_tasks(tasks jsonb)
+returns setof pgflow.step_tasks
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set jit = off
+set join_collapse_limit = 1
+as $$
+declare
+  v_bad     record;
+  v_runs    uuid[];
+  v_steps   text[];
+  v_indexes integer[];
+  v_outputs jsonb[];
+  v_locked  integer;
+  v_mine    uuid[];
+  v_held    uuid[];
+  v_r       uuid;
+begin
+  if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('tasks must be a JSON array, got %s', coalesce(jsonb_typeof(complete_tasks.tasks), 'NULL')),
+      hint    = 'Pass [{"run_id": "…", "step_slug": "…", "task_index": 0, "output": {…}}, …].';
+  end if;
+
+  select e.n, left(e.t::text, 200) as t into v_bad
+    from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n)
+   where jsonb_typeof(e.t) <> 'object'
+      or jsonb_typeof(e.t -> 'run_id') is distinct from 'string'
+      or (e.t ->> 'run_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$'
+      or jsonb_typeof(e.t -> 'step_slug') is distinct from 'string'
+      or (e.t ? 'task_index' and (jsonb_typeof(e.t -> 'task_index') <> 'number'
+                                  or (e.t ->> 'task_index') !~ '^[0-9]{1,9}$'))
+      or not e.t ? 'output'
+   order by e.n
+   limit 1;
+  if found then
+    raise exception using
+      errcode = 'invalid_parameter_value',
+      message = format('task %s of the batch is malformed: %s', v_bad.n, v_bad.t),
+      hint    = 'Each task is {"run_id": "<uuid>", "step_slug": "<slug>", "task_index": <n >= 0>, "output": <json>}.';
+  end if;
+
+  select array_agg((e.t ->> 'run_id')::uuid order by e.n),
+         array_agg(e.t ->> 'step_slug' order by e.n),
+         array_agg(coalesce((e.t ->> 'task_index')::integer, 0) order by e.n),
+         array_agg(e.t -> 'output' order by e.n)
+    into v_runs, v_steps, v_indexes, v_outputs
+    from jsonb_array_elements(complete_tasks.tasks) with ordinality as e(t, n);
+  if v_runs is null then
+    return;
+  end if;
+
+  -- The batch's runs that are there and the caller's to work on, locked up
+  -- front in one order (see _lock_run). Tasks of other runs (pruned since,
+  -- or of a flow the caller may not work on) are left out, as complete_task
+  -- leaves them: no row, and nothing said about them.
+  with x as materialized (select r.run_id, r.flow_slug from pgflow.runs as r where r.run_id = any(v_runs)),
+       ok as materialized (select f.flow_slug from (select distinct x.flow_slug from x) as f
+                            where pgflow._may_work(f.flow_slug))
+  select array_agg(x.run_id) into v_mine from x join ok on ok.flow_slug = x.flow_slug;
+  if pgflow._is_distributed() then
+    -- Citus locks the rows of one shard per statement: one run at a time, in the same order
+    v_locked := 0;
+    v_held := null;
+    foreach v_r in array array(select distinct u.r from unnest(v_mine) as u(r) order by u.r) loop
+      perform from pgflow.runs as r where r.run_id = v_r for no key update;
+      if found then
+        v_locked := v_locked + 1;
+        v_held := v_held || v_r;
+      end if;
+    end loop;
+    v_mine := v_held;
+  else
+    select count(*)::integer, array_agg(l.run_id) into v_locked, v_mine
+      from (select r.run_id from pgflow.runs as r where r.run_id = any(v_mine) order by r.run_id
+               for no key update) as l;
+  end if;
+  if v_locked < (select count(distinct u.r) from unnest(v_runs) as u(r)) then
+    select array_agg(t.run_id order by t.n), array_agg(t.step_slug order by t.n),
+           array_agg(t.task_index order by t.n), array_agg(t.output order by t.n)
+      into v_runs, v_steps, v_indexes, v_outputs
+      from unnest(v_runs, v_steps, v_indexes, v_outputs) with ordinality as t(run_id, step_slug, task_index, output, n)
+     where t.run_id = any(v_mine);
+    if v_runs is null then
+      return;
+    end if;
+  end if;
+
+  return query select * from pgflow._complete_tasks(v_runs, v_steps, v_indexes, v_outputs);
+end;
+$$;
+
+comment on function pgflow.complete_tasks(jsonb) is
+  'completes a batch of started tasks in one transaction, locking their runs in a fixed order';
+
 -- changed in 0.2.11 (sql/0418_function__fail_tasks.sql)
 -- _fail_tasks( run_ids, step_slugs, task_indexes, error_messages, retryables, retry_afters )
 -- The one way started tasks fail, any number at once (task i is task
@@ -2081,44 +3017,84 @@ declare
   v_group     record;
   v_failed    record;
 begin
-  with k as (
-    select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
-                         _fail_tasks.error_messages, _fail_tasks.retryables, _fail_tasks.retry_afters)
-                    as k(r, s, i, e, rt, ra)
-     where k.r is not null
-  ), changed as (
-    -- retried (queued again) while it is retryable and attempts remain, else failed
-    update pgflow.step_tasks as t
-       set status        = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then 'queued' else 'failed' end,
-           started_at    = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else t.started_at end,
-           failed_at     = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else v_now end,
-           error_message = k.e
-      from k
-      -- each run by its key (a lateral subquery, not flattened: offset 0),
-      -- whatever the statistics said when the plan was made
-      cross join lateral (select r.* from pgflow.runs as r where r.run_id = k.r offset 0) as r
-      join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
-      join pgflow.flows as f on f.flow_slug = r.flow_slug
-     cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as m
-     where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
-       -- the keys the indexes are searched with in every plan (see
-       -- _settle_completed_steps: "Keys"); the runs' status written so that
-       -- no plan looks the runs up by it
-       and t.run_id = any(_fail_tasks.run_ids) and t.step_slug = any(_fail_tasks.step_slugs)
-       and t.status = 'started'
-       and r.status not in ('completed', 'failed', 'cancelled')
-    -- (t is the row as updated: a retry is queued)
-    returning t as task,
-              case when t.status = 'queued'
-                   then coalesce(k.ra, pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay),
-                                                                    t.attempts_count - 1)) end as delay,
-              k.rt is not distinct from false as permanent
-  )
-  select array_agg(c.task order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
-         array_agg(c.delay order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
-         array_agg(c.permanent order by (c.task).run_id, (c.task).step_slug, (c.task).task_index)
-    into v_changed, v_delays, v_permanent
-    from changed as c;
+  if pgflow._is_distributed() then
+    -- Citus: the same statement with the run joined by run_id (it refuses
+    -- lateral subqueries beside a table function)
+    with k as (
+      select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
+                           _fail_tasks.error_messages, _fail_tasks.retryables, _fail_tasks.retry_afters)
+                      as k(r, s, i, e, rt, ra)
+       where k.r is not null
+    ), changed as (
+      -- retried (queued again) while it is retryable and attempts remain, else failed
+      update pgflow.step_tasks as t
+         set status        = case when (k.rt is distinct from false and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)) then 'queued' else 'failed' end,
+             started_at    = case when (k.rt is distinct from false and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)) then null else t.started_at end,
+             failed_at     = case when (k.rt is distinct from false and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)) then null else v_now end,
+             error_message = k.e
+        from k
+        join pgflow.runs as r on r.run_id = k.r and r.run_id = any(_fail_tasks.run_ids)
+        join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
+        join pgflow.flows as f on f.flow_slug = r.flow_slug
+       where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i and t.run_id = r.run_id
+         -- the keys the indexes are searched with in every plan (see
+         -- _settle_completed_steps: "Keys"); the runs' status written so that
+         -- no plan looks the runs up by it
+         and t.run_id = any(_fail_tasks.run_ids) and t.step_slug = any(_fail_tasks.step_slugs)
+         and t.status = 'started'
+         and r.status not in ('completed', 'failed', 'cancelled')
+      -- (t is the row as updated: a retry is queued)
+      returning t as task,
+                case when t.status = 'queued'
+                     then coalesce(k.ra, pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay),
+                                                                      t.attempts_count - 1)) end as delay,
+                k.rt is not distinct from false as permanent
+    )
+    select array_agg(c.task order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.delay order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.permanent order by (c.task).run_id, (c.task).step_slug, (c.task).task_index)
+      into v_changed, v_delays, v_permanent
+      from changed as c;
+  else
+    with k as (
+      select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
+                           _fail_tasks.error_messages, _fail_tasks.retryables, _fail_tasks.retry_afters)
+                      as k(r, s, i, e, rt, ra)
+       where k.r is not null
+    ), changed as (
+      -- retried (queued again) while it is retryable and attempts remain, else failed
+      update pgflow.step_tasks as t
+         set status        = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then 'queued' else 'failed' end,
+             started_at    = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else t.started_at end,
+             failed_at     = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else v_now end,
+             error_message = k.e
+        from k
+        -- each run by its key (a lateral subquery, not flattened: offset 0),
+        -- whatever the statistics said when the plan was made
+        cross join lateral (select r.* from pgflow.runs as r where r.run_id = k.r offset 0) as r
+        join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
+        join pgflow.flows as f on f.flow_slug = r.flow_slug
+       cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as m
+       where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+         -- the keys the indexes are searched with in every plan (see
+         -- _settle_completed_steps: "Keys"); the runs' status written so that
+         -- no plan looks the runs up by it
+         and t.run_id = any(_fail_tasks.run_ids) and t.step_slug = any(_fail_tasks.step_slugs)
+         and t.status = 'started'
+         and r.status not in ('completed', 'failed', 'cancelled')
+      -- (t is the row as updated: a retry is queued)
+      returning t as task,
+                case when t.status = 'queued'
+                     then coalesce(k.ra, pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay),
+                                                                      t.attempts_count - 1)) end as delay,
+                k.rt is not distinct from false as permanent
+    )
+    select array_agg(c.task order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.delay order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.permanent order by (c.task).run_id, (c.task).step_slug, (c.task).task_index)
+      into v_changed, v_delays, v_permanent
+      from changed as c;
+  end if;
   if v_changed is null then
     return;
   end if;

@@ -28,6 +28,7 @@ declare
   v_msg_ids bigint[];
   v_skipped text[];
   v_new     text[];
+  v_events  jsonb[];
 begin
   select s.when_exhausted = 'skip_cascade' into v_cascade
     from pgflow.steps as s
@@ -93,13 +94,26 @@ begin
     exit when v_new is null;
     v_cascade := false; -- the whole downstream is skipped already
     v_skipped := v_new;
-    perform pgflow._emit_event(_skip_exhausted_step.flow_slug, _skip_exhausted_step.run_id, 'step:skipped',
-              jsonb_build_object('step_slug', ss.step_slug, 'status', 'skipped',
-                                 'skipped_at', ss.skipped_at, 'skip_reason', ss.skip_reason))
-       from pgflow.step_states as ss
-       join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
-      where ss.run_id = _skip_exhausted_step.run_id and ss.step_slug = any(v_skipped)
-      order by s.step_index;
+    if pgflow._is_distributed() then
+      -- Citus would call _emit_event on the run's node: the values read first
+      v_events := array(select jsonb_build_object('step_slug', ss.step_slug, 'status', 'skipped',
+                                                  'skipped_at', ss.skipped_at, 'skip_reason', ss.skip_reason)
+                          from pgflow.step_states as ss
+                          join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+                         where ss.run_id = _skip_exhausted_step.run_id and ss.step_slug = any(v_skipped)
+                         order by s.step_index);
+      perform pgflow._emit_event(_skip_exhausted_step.flow_slug, _skip_exhausted_step.run_id, 'step:skipped', e.p)
+         from unnest(v_events) with ordinality as e(p, n)
+        order by e.n;
+    else
+      perform pgflow._emit_event(_skip_exhausted_step.flow_slug, _skip_exhausted_step.run_id, 'step:skipped',
+                jsonb_build_object('step_slug', ss.step_slug, 'status', 'skipped',
+                                   'skipped_at', ss.skipped_at, 'skip_reason', ss.skip_reason))
+         from pgflow.step_states as ss
+         join pgflow.steps as s on s.flow_slug = ss.flow_slug and s.step_slug = ss.step_slug
+        where ss.run_id = _skip_exhausted_step.run_id and ss.step_slug = any(v_skipped)
+        order by s.step_index;
+    end if;
   end loop;
 
   perform pgflow._cascade(array[_skip_exhausted_step.run_id], array[_skip_exhausted_step.flow_slug], null, null);

@@ -12,6 +12,9 @@ set search_path = ''
 as $$
 declare
   v_completed uuid[];
+  v_flows     text[];
+  v_runs      uuid[];
+  v_events    jsonb[];
 begin
   with completed as (
     update pgflow.runs as r
@@ -34,11 +37,24 @@ begin
   select array_agg(c.run_id) into v_completed from completed as c;
 
   if v_completed is not null and pgflow._events_wanted() then
-    perform pgflow._emit_event(r.flow_slug, r.run_id, 'run:completed',
-              jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output))
-       from pgflow.runs as r
-      where r.run_id = any(v_completed)
-      order by r.run_id;
+    if pgflow._is_distributed() then
+      -- Citus would call _emit_event on the runs' nodes: the values read first
+      select array_agg(r.flow_slug order by r.run_id), array_agg(r.run_id order by r.run_id),
+             array_agg(jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output)
+                       order by r.run_id)
+        into v_flows, v_runs, v_events
+        from pgflow.runs as r
+       where r.run_id = any(v_completed);
+      perform pgflow._emit_event(e.f, e.r, 'run:completed', e.p)
+         from unnest(v_flows, v_runs, v_events) with ordinality as e(f, r, p, n)
+        order by e.n;
+    else
+      perform pgflow._emit_event(r.flow_slug, r.run_id, 'run:completed',
+                jsonb_build_object('status', 'completed', 'completed_at', r.completed_at, 'output', r.output))
+         from pgflow.runs as r
+        where r.run_id = any(v_completed)
+        order by r.run_id;
+    end if;
   end if;
 end;
 $$;

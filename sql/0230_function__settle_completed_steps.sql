@@ -35,18 +35,35 @@ declare
   v_any_map boolean;
   v_bad     record;
   v_error   text;
+  v_flows   text[];
+  v_runs    uuid[];
+  v_events  jsonb[];
 begin
   failed := '{}'::uuid[];
 
   if pgflow._events_wanted() then
-    perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
-              jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
-                                 'completed_at', ss.completed_at, 'output', ss.output))
-       from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
-       join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
-                                    and ss.run_id = any(_settle_completed_steps.run_ids)
-                                    and ss.step_slug = any(_settle_completed_steps.step_slugs)
-      order by u.n;
+    if pgflow._is_distributed() then
+      -- Citus would call _emit_event on the runs' nodes: the values read first
+      select array_agg(ss.flow_slug order by u.n), array_agg(ss.run_id order by u.n),
+             array_agg(jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
+                                          'completed_at', ss.completed_at, 'output', ss.output) order by u.n)
+        into v_flows, v_runs, v_events
+        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
+        join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+                                     and ss.run_id = any(_settle_completed_steps.run_ids);
+      perform pgflow._emit_event(e.f, e.r, 'step:completed', e.p)
+         from unnest(v_flows, v_runs, v_events) with ordinality as e(f, r, p, n)
+        order by e.n;
+    else
+      perform pgflow._emit_event(ss.flow_slug, ss.run_id, 'step:completed',
+                jsonb_build_object('step_slug', ss.step_slug, 'status', 'completed', 'started_at', ss.started_at,
+                                   'completed_at', ss.completed_at, 'output', ss.output))
+         from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) with ordinality as u(r, s, n)
+         join pgflow.step_states as ss on ss.run_id = u.r and ss.step_slug = u.s
+                                      and ss.run_id = any(_settle_completed_steps.run_ids)
+                                      and ss.step_slug = any(_settle_completed_steps.step_slugs)
+        order by u.n;
+    end if;
   end if;
 
   with settled_runs as (
@@ -66,40 +83,79 @@ begin
   -- The step becomes ready when its last dependency completes (remaining_deps
   -- reaches 0) and has tasks (initial_tasks > 0: 0 is a map over [], null a
   -- map over no array, both settled by the caller or below).
-  with settled as (
-    update pgflow.step_states as ss
-       set remaining_deps  = ss.remaining_deps - c.n,
-           initial_tasks   = c.initial_tasks,
-           status          = case when c.start_now then 'started' else ss.status end,
-           started_at      = case when c.start_now then v_now else ss.started_at end,
-           remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
-      from (select g.*,
-                   _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
-                     and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
-              from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
-                           count(*)::integer as n,
-                           bool_or(s.step_type = 'map') as is_map,
-                           case when bool_or(s.step_type = 'map')
-                                then coalesce(max(case when jsonb_typeof(done.output) = 'array'
-                                                       then jsonb_array_length(done.output) end),
-                                              dep.initial_tasks)
-                                else dep.initial_tasks end as initial_tasks
-                      from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
-                     cross join lateral (select x.* from pgflow.step_states as x
-                                          where x.run_id = u.r and x.step_slug = u.s offset 0) as done
-                     cross join lateral (select x.* from pgflow.runs as x where x.run_id = u.r offset 0) as r
-                      join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
-                      join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
-                     cross join lateral (select x.* from pgflow.step_states as x
-                                          where x.run_id = done.run_id and x.step_slug = d.step_slug offset 0) as dep
-                     group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
-           ) as c
-     where ss.run_id = c.run_id and ss.step_slug = c.step_slug
-    returning ss, c.start_now, c.is_map
-  )
-  select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
-    into v_any_map, ready
-    from settled as st;
+  if pgflow._is_distributed() then
+    -- Citus: the same statement with run_id named on each distributed table
+    -- (it refuses the lateral lookups beside a table function)
+    with settled as (
+      update pgflow.step_states as ss
+         set remaining_deps  = ss.remaining_deps - c.n,
+             initial_tasks   = c.initial_tasks,
+             status          = case when c.start_now then 'started' else ss.status end,
+             started_at      = case when c.start_now then v_now else ss.started_at end,
+             remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+        from (select g.*,
+                     _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                       and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+                from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                             count(*)::integer as n,
+                             bool_or(s.step_type = 'map') as is_map,
+                             case when bool_or(s.step_type = 'map')
+                                  then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                         then jsonb_array_length(done.output) end),
+                                                dep.initial_tasks)
+                                  else dep.initial_tasks end as initial_tasks
+                        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                        join pgflow.step_states as done on done.run_id = u.r and done.step_slug = u.s
+                                                       and done.run_id = any(_settle_completed_steps.run_ids)
+                        join pgflow.runs as r on r.run_id = done.run_id and r.run_id = any(_settle_completed_steps.run_ids)
+                        join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                        join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                        join pgflow.step_states as dep on dep.run_id = done.run_id and dep.step_slug = d.step_slug
+                                                      and dep.run_id = any(_settle_completed_steps.run_ids)
+                       group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+             ) as c
+       where ss.run_id = c.run_id and ss.step_slug = c.step_slug and ss.run_id = any(_settle_completed_steps.run_ids)
+      returning ss, c.start_now, c.is_map
+    )
+    select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+      into v_any_map, ready
+      from settled as st;
+  else
+    with settled as (
+      update pgflow.step_states as ss
+         set remaining_deps  = ss.remaining_deps - c.n,
+             initial_tasks   = c.initial_tasks,
+             status          = case when c.start_now then 'started' else ss.status end,
+             started_at      = case when c.start_now then v_now else ss.started_at end,
+             remaining_tasks = case when c.start_now then c.initial_tasks else ss.remaining_tasks end
+        from (select g.*,
+                     _settle_completed_steps.start_ready and g.run_status = 'started' and g.status = 'created'
+                       and g.remaining_deps = g.n and g.initial_tasks > 0 as start_now
+                from (select done.run_id, d.step_slug, r.status as run_status, dep.status, dep.remaining_deps,
+                             count(*)::integer as n,
+                             bool_or(s.step_type = 'map') as is_map,
+                             case when bool_or(s.step_type = 'map')
+                                  then coalesce(max(case when jsonb_typeof(done.output) = 'array'
+                                                         then jsonb_array_length(done.output) end),
+                                                dep.initial_tasks)
+                                  else dep.initial_tasks end as initial_tasks
+                        from unnest(_settle_completed_steps.run_ids, _settle_completed_steps.step_slugs) as u(r, s)
+                       cross join lateral (select x.* from pgflow.step_states as x
+                                            where x.run_id = u.r and x.step_slug = u.s offset 0) as done
+                       cross join lateral (select x.* from pgflow.runs as x where x.run_id = u.r offset 0) as r
+                        join pgflow.deps as d on d.flow_slug = done.flow_slug and d.dep_slug = done.step_slug
+                        join pgflow.steps as s on s.flow_slug = d.flow_slug and s.step_slug = d.step_slug
+                       cross join lateral (select x.* from pgflow.step_states as x
+                                            where x.run_id = done.run_id and x.step_slug = d.step_slug offset 0) as dep
+                       group by done.run_id, d.step_slug, r.status, dep.status, dep.remaining_deps, dep.initial_tasks) as g
+             ) as c
+       where ss.run_id = c.run_id and ss.step_slug = c.step_slug
+      returning ss, c.start_now, c.is_map
+    )
+    select bool_or(st.is_map), array_agg(st.ss order by (st.ss).run_id, (st.ss).step_slug) filter (where st.start_now)
+      into v_any_map, ready
+      from settled as st;
+  end if;
 
   if not coalesce(v_any_map, false) then
     return;

@@ -43,6 +43,13 @@
 -- and before any other task is: runs before tasks, the one lock order. Then
 -- the statement starts the others as usual.
 --
+-- On Citus (_is_distributed(), docs/scaling.md) the messages' run ids are
+-- read from the queue (local on the coordinator) and the tasks found on those
+-- runs' shards; the tasks are started by the same statement once per run, with
+-- the run named on each distributed table (Citus takes FOR UPDATE only in a
+-- statement on one shard); runs are locked one at a time. Plain PostgreSQL
+-- keeps its statements and plans.
+--
 -- Timeouts: a stored timeout is read as at most 2147483645 seconds (the most
 -- _assert_option allows since 0.2.7; 0.2.6 let larger ones in), so the lease,
 -- timeout + 2 seconds, fits pgmq's integer visibility timeout.
@@ -79,6 +86,9 @@ declare
   v_bad_s   text[] := '{}'::text[];
   v_bad_i   integer[] := '{}'::integer[];
   v_bad_e   text[] := '{}'::text[];
+  v_msg_runs uuid[];
+  v_r       uuid;
+  v_part    pgflow.step_task_record[];
 begin
   perform pgflow._authorize_worker(start_tasks.flow_slug);
   if start_tasks.flow_slug is null or start_tasks.worker_id is null then
@@ -112,13 +122,30 @@ begin
   -- flow_slug = $1 for selective and read every task of the flow per call;
   -- offset 0 keeps each lookup on its own, where both keys are used. Every
   -- later query goes from these keys.
-  select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index), array_agg(x.message_id)
-    into v_runs, v_steps, v_indexes, v_found
-    from (select distinct m.id from unnest(start_tasks.msg_ids) as m(id)) as m
-   cross join lateral (select t.run_id, t.step_slug, t.task_index, t.message_id
-                         from pgflow.step_tasks as t
-                        where t.flow_slug = start_tasks.flow_slug and t.message_id = m.id
-                       offset 0) as x;
+  if pgflow._is_distributed() then
+    -- Citus refuses the lateral lookup (offset 0 beside a table function).
+    -- The queue is local on the coordinator: each message names its run, and
+    -- the tasks are looked up on those runs' shards only.
+    execute format('select array_agg(distinct (q.message ->> ''run_id'')::uuid) from pgmq.%I as q
+                     where q.msg_id = any($1)
+                       and q.message ->> ''run_id'' ~* ''^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$''',
+                   'q_' || lower(start_tasks.flow_slug))
+      into v_msg_runs
+      using start_tasks.msg_ids;
+    select array_agg(t.run_id), array_agg(t.step_slug), array_agg(t.task_index), array_agg(t.message_id)
+      into v_runs, v_steps, v_indexes, v_found
+      from pgflow.step_tasks as t
+     where t.run_id = any(v_msg_runs) and t.flow_slug = start_tasks.flow_slug
+       and t.message_id = any(start_tasks.msg_ids);
+  else
+    select array_agg(x.run_id), array_agg(x.step_slug), array_agg(x.task_index), array_agg(x.message_id)
+      into v_runs, v_steps, v_indexes, v_found
+      from (select distinct m.id from unnest(start_tasks.msg_ids) as m(id)) as m
+     cross join lateral (select t.run_id, t.step_slug, t.task_index, t.message_id
+                           from pgflow.step_tasks as t
+                          where t.flow_slug = start_tasks.flow_slug and t.message_id = m.id
+                         offset 0) as x;
+  end if;
 
   -- Leases that ran out on the last attempt: fail those tasks (_fail_tasks,
   -- their runs locked first and in run_id order, as complete_tasks locks
@@ -141,7 +168,14 @@ begin
                  <= clock_timestamp()
              and t.attempts_count >= coalesce(s.opt_max_attempts, f.opt_max_attempts)) as x;
   if v_exp_r is not null then
-    perform from pgflow.runs as r where r.run_id = any(v_exp_r) order by r.run_id for no key update;
+    if pgflow._is_distributed() then
+      -- Citus locks the rows of one shard per statement: one run at a time, in the same order
+      foreach v_r in array array(select distinct e.r from unnest(v_exp_r) as e(r) order by e.r) loop
+        perform pgflow._lock_run(v_r);
+      end loop;
+    else
+      perform from pgflow.runs as r where r.run_id = any(v_exp_r) order by r.run_id for no key update;
+    end if;
     perform from pgflow._fail_tasks(v_exp_r, v_exp_s, v_exp_i, v_exp_e);
   end if;
 
@@ -153,71 +187,144 @@ begin
   -- again.
   loop
     begin
-      with candidates as (
-        select t.run_id, t.step_slug, t.task_index, least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout,
-               s.step_type, s.deps_count, r.input as run_input
-          from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
-          join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
-          join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
-          join pgflow.flows as f on f.flow_slug = t.flow_slug
-          join pgflow.runs as r on r.run_id = t.run_id
-         where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
-           and (t.status = 'queued'
-                or (t.status = 'started'
-                    and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
-                        <= clock_timestamp()
-                    and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
-           for update of t skip locked
-      ), started as (
-        update pgflow.step_tasks as t
-           set status = 'started',
-               attempts_count = t.attempts_count + 1,
-               started_at = now(),
-               last_worker_id = start_tasks.worker_id
-          from candidates as c
-         where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
-        returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
-                  c.timeout, c.step_type, c.deps_count, c.run_input
-      ), arrays as materialized (
-        -- The array each map step of the batch maps over (its run's input, or
-        -- its dependency's output), read once per call: a large array is
-        -- stored compressed, and each "-> task_index" on the stored value
-        -- decompressed all of it again, so that a map's tasks cost in
-        -- proportion to its length (a map over 100 000 elements took 78 s).
-        -- "- '{}'::text[]" deletes nothing and returns the array as read, in
-        -- memory, where the lookups below find their element directly.
-        select g.run_id, g.step_slug,
-               case when jsonb_typeof(g.arr) in ('array', 'object') then g.arr - '{}'::text[] else g.arr end as arr
-          from (select m.run_id, m.step_slug,
-                       case when m.deps_count = 0 then m.run_input
-                            else (select dep.output
-                                    from pgflow.deps as d
-                                    join pgflow.step_states as dep on dep.run_id = m.run_id and dep.step_slug = d.dep_slug
-                                   where d.flow_slug = start_tasks.flow_slug and d.step_slug = m.step_slug)
-                       end as arr
-                  from (select distinct on (st.run_id, st.step_slug) st.run_id, st.step_slug, st.deps_count, st.run_input
-                          from started as st
-                         where st.step_type = 'map'
-                         order by st.run_id, st.step_slug) as m) as g
-      )
-      select array_agg(row(
-               start_tasks.flow_slug, st.run_id, st.step_slug,
-               -- the task input; the same expression builds it one task at a time below
-               case
-                 when st.step_type = 'map' then
-                   (select a.arr -> st.task_index from arrays as a where a.run_id = st.run_id and a.step_slug = st.step_slug)
-                 else jsonb_build_object('run', st.run_input)
-                      || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
-                                     from pgflow.deps as d
-                                     join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
-                                    where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
-                                      and dep.status = 'completed'),
-                                  '{}'::jsonb)
-               end,
-               st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
-             order by st.message_id)
-        into v_tasks
-        from started as st;
+      if pgflow._is_distributed() then
+        -- Citus takes FOR UPDATE only in a statement on one shard: the same
+        -- statement once per run, the run named on each distributed table.
+        v_tasks := null;
+        foreach v_r in array array(select distinct k.r from unnest(v_runs) as k(r) order by k.r) loop
+          with candidates as (
+            select t.run_id, t.step_slug, t.task_index, least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout,
+                   s.step_type, s.deps_count, r.input as run_input
+              from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+              join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+                                         and t.run_id = v_r
+              join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+              join pgflow.flows as f on f.flow_slug = t.flow_slug
+              join pgflow.runs as r on r.run_id = t.run_id and r.run_id = v_r
+             where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+               and (t.status = 'queued'
+                    or (t.status = 'started'
+                        and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                            <= clock_timestamp()
+                        and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+               for update of t skip locked
+          ), started as (
+            update pgflow.step_tasks as t
+               set status = 'started',
+                   attempts_count = t.attempts_count + 1,
+                   started_at = now(),
+                   last_worker_id = start_tasks.worker_id
+              from candidates as c
+             where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+               and t.run_id = v_r
+            returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+                      c.timeout, c.step_type, c.deps_count, c.run_input
+          ), arrays as materialized (
+            -- each map step's array, read once per call (see below)
+            select g.run_id, g.step_slug,
+                   case when jsonb_typeof(g.arr) in ('array', 'object') then g.arr - '{}'::text[] else g.arr end as arr
+              from (select m.run_id, m.step_slug,
+                           case when m.deps_count = 0 then m.run_input
+                                else (select dep.output
+                                        from pgflow.deps as d
+                                        join pgflow.step_states as dep on dep.run_id = m.run_id and dep.step_slug = d.dep_slug
+                                                                           and dep.run_id = v_r
+                                       where d.flow_slug = start_tasks.flow_slug and d.step_slug = m.step_slug)
+                           end as arr
+                      from (select distinct on (st.run_id, st.step_slug) st.run_id, st.step_slug, st.deps_count, st.run_input
+                              from started as st
+                             where st.step_type = 'map'
+                             order by st.run_id, st.step_slug) as m) as g
+          )
+          select array_agg(row(
+                   start_tasks.flow_slug, st.run_id, st.step_slug,
+                   -- the task input; the same expression builds it one task at a time below
+                   case
+                     when st.step_type = 'map' then
+                       (select a.arr -> st.task_index from arrays as a where a.run_id = st.run_id and a.step_slug = st.step_slug)
+                     else jsonb_build_object('run', st.run_input)
+                          || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                         from pgflow.deps as d
+                                         join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                                                         and dep.run_id = v_r
+                                        where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                          and dep.status = 'completed'),
+                                      '{}'::jsonb)
+                   end,
+                   st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+                 order by st.message_id)
+            into v_part
+            from started as st;
+          v_tasks := v_tasks || v_part;
+        end loop;
+        v_tasks := array(select x from unnest(v_tasks) as x order by x.msg_id);
+      else
+        with candidates as (
+          select t.run_id, t.step_slug, t.task_index, least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) as timeout,
+                 s.step_type, s.deps_count, r.input as run_input
+            from unnest(v_runs, v_steps, v_indexes) as k(r, s, i)
+            join pgflow.step_tasks as t on t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+            join pgflow.steps as s on s.flow_slug = t.flow_slug and s.step_slug = t.step_slug
+            join pgflow.flows as f on f.flow_slug = t.flow_slug
+            join pgflow.runs as r on r.run_id = t.run_id
+           where r.status not in ('completed', 'failed', 'cancelled', 'paused') -- started, as above
+             and (t.status = 'queued'
+                  or (t.status = 'started'
+                      and t.started_at + make_interval(secs => least(coalesce(s.opt_timeout, f.opt_timeout), 2147483645) + 2)
+                          <= clock_timestamp()
+                      and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)))
+             for update of t skip locked
+        ), started as (
+          update pgflow.step_tasks as t
+             set status = 'started',
+                 attempts_count = t.attempts_count + 1,
+                 started_at = now(),
+                 last_worker_id = start_tasks.worker_id
+            from candidates as c
+           where t.run_id = c.run_id and t.step_slug = c.step_slug and t.task_index = c.task_index
+          returning t.run_id, t.step_slug, t.task_index, t.message_id, t.attempts_count,
+                    c.timeout, c.step_type, c.deps_count, c.run_input
+        ), arrays as materialized (
+          -- The array each map step of the batch maps over (its run's input, or
+          -- its dependency's output), read once per call: a large array is
+          -- stored compressed, and each "-> task_index" on the stored value
+          -- decompressed all of it again, so that a map's tasks cost in
+          -- proportion to its length (a map over 100 000 elements took 78 s).
+          -- "- '{}'::text[]" deletes nothing and returns the array as read, in
+          -- memory, where the lookups below find their element directly.
+          select g.run_id, g.step_slug,
+                 case when jsonb_typeof(g.arr) in ('array', 'object') then g.arr - '{}'::text[] else g.arr end as arr
+            from (select m.run_id, m.step_slug,
+                         case when m.deps_count = 0 then m.run_input
+                              else (select dep.output
+                                      from pgflow.deps as d
+                                      join pgflow.step_states as dep on dep.run_id = m.run_id and dep.step_slug = d.dep_slug
+                                     where d.flow_slug = start_tasks.flow_slug and d.step_slug = m.step_slug)
+                         end as arr
+                    from (select distinct on (st.run_id, st.step_slug) st.run_id, st.step_slug, st.deps_count, st.run_input
+                            from started as st
+                           where st.step_type = 'map'
+                           order by st.run_id, st.step_slug) as m) as g
+        )
+        select array_agg(row(
+                 start_tasks.flow_slug, st.run_id, st.step_slug,
+                 -- the task input; the same expression builds it one task at a time below
+                 case
+                   when st.step_type = 'map' then
+                     (select a.arr -> st.task_index from arrays as a where a.run_id = st.run_id and a.step_slug = st.step_slug)
+                   else jsonb_build_object('run', st.run_input)
+                        || coalesce((select jsonb_object_agg(d.dep_slug, dep.output)
+                                       from pgflow.deps as d
+                                       join pgflow.step_states as dep on dep.run_id = st.run_id and dep.step_slug = d.dep_slug
+                                      where d.flow_slug = start_tasks.flow_slug and d.step_slug = st.step_slug
+                                        and dep.status = 'completed'),
+                                    '{}'::jsonb)
+                 end,
+                 st.message_id, st.task_index, st.attempts_count, st.timeout)::pgflow.step_task_record
+               order by st.message_id)
+          into v_tasks
+          from started as st;
+      end if;
       exit;
     exception when program_limit_exceeded or out_of_memory then
       -- Everything the statement did is undone. A second failure is not a

@@ -33,6 +33,8 @@ declare
   v_outputs jsonb[];
   v_locked  integer;
   v_mine    uuid[];
+  v_held    uuid[];
+  v_r       uuid;
 begin
   if complete_tasks.tasks is null or jsonb_typeof(complete_tasks.tasks) <> 'array' then
     raise exception using
@@ -77,9 +79,23 @@ begin
        ok as materialized (select f.flow_slug from (select distinct x.flow_slug from x) as f
                             where pgflow._may_work(f.flow_slug))
   select array_agg(x.run_id) into v_mine from x join ok on ok.flow_slug = x.flow_slug;
-  select count(*)::integer, array_agg(l.run_id) into v_locked, v_mine
-    from (select r.run_id from pgflow.runs as r where r.run_id = any(v_mine) order by r.run_id
-             for no key update) as l;
+  if pgflow._is_distributed() then
+    -- Citus locks the rows of one shard per statement: one run at a time, in the same order
+    v_locked := 0;
+    v_held := null;
+    foreach v_r in array array(select distinct u.r from unnest(v_mine) as u(r) order by u.r) loop
+      perform from pgflow.runs as r where r.run_id = v_r for no key update;
+      if found then
+        v_locked := v_locked + 1;
+        v_held := v_held || v_r;
+      end if;
+    end loop;
+    v_mine := v_held;
+  else
+    select count(*)::integer, array_agg(l.run_id) into v_locked, v_mine
+      from (select r.run_id from pgflow.runs as r where r.run_id = any(v_mine) order by r.run_id
+               for no key update) as l;
+  end if;
   if v_locked < (select count(distinct u.r) from unnest(v_runs) as u(r)) then
     select array_agg(t.run_id order by t.n), array_agg(t.step_slug order by t.n),
            array_agg(t.task_index order by t.n), array_agg(t.output order by t.n)

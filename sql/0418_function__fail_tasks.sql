@@ -33,44 +33,84 @@ declare
   v_group     record;
   v_failed    record;
 begin
-  with k as (
-    select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
-                         _fail_tasks.error_messages, _fail_tasks.retryables, _fail_tasks.retry_afters)
-                    as k(r, s, i, e, rt, ra)
-     where k.r is not null
-  ), changed as (
-    -- retried (queued again) while it is retryable and attempts remain, else failed
-    update pgflow.step_tasks as t
-       set status        = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then 'queued' else 'failed' end,
-           started_at    = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else t.started_at end,
-           failed_at     = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else v_now end,
-           error_message = k.e
-      from k
-      -- each run by its key (a lateral subquery, not flattened: offset 0),
-      -- whatever the statistics said when the plan was made
-      cross join lateral (select r.* from pgflow.runs as r where r.run_id = k.r offset 0) as r
-      join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
-      join pgflow.flows as f on f.flow_slug = r.flow_slug
-     cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as m
-     where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
-       -- the keys the indexes are searched with in every plan (see
-       -- _settle_completed_steps: "Keys"); the runs' status written so that
-       -- no plan looks the runs up by it
-       and t.run_id = any(_fail_tasks.run_ids) and t.step_slug = any(_fail_tasks.step_slugs)
-       and t.status = 'started'
-       and r.status not in ('completed', 'failed', 'cancelled')
-    -- (t is the row as updated: a retry is queued)
-    returning t as task,
-              case when t.status = 'queued'
-                   then coalesce(k.ra, pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay),
-                                                                    t.attempts_count - 1)) end as delay,
-              k.rt is not distinct from false as permanent
-  )
-  select array_agg(c.task order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
-         array_agg(c.delay order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
-         array_agg(c.permanent order by (c.task).run_id, (c.task).step_slug, (c.task).task_index)
-    into v_changed, v_delays, v_permanent
-    from changed as c;
+  if pgflow._is_distributed() then
+    -- Citus: the same statement with the run joined by run_id (it refuses
+    -- lateral subqueries beside a table function)
+    with k as (
+      select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
+                           _fail_tasks.error_messages, _fail_tasks.retryables, _fail_tasks.retry_afters)
+                      as k(r, s, i, e, rt, ra)
+       where k.r is not null
+    ), changed as (
+      -- retried (queued again) while it is retryable and attempts remain, else failed
+      update pgflow.step_tasks as t
+         set status        = case when (k.rt is distinct from false and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)) then 'queued' else 'failed' end,
+             started_at    = case when (k.rt is distinct from false and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)) then null else t.started_at end,
+             failed_at     = case when (k.rt is distinct from false and t.attempts_count < coalesce(s.opt_max_attempts, f.opt_max_attempts)) then null else v_now end,
+             error_message = k.e
+        from k
+        join pgflow.runs as r on r.run_id = k.r and r.run_id = any(_fail_tasks.run_ids)
+        join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
+        join pgflow.flows as f on f.flow_slug = r.flow_slug
+       where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i and t.run_id = r.run_id
+         -- the keys the indexes are searched with in every plan (see
+         -- _settle_completed_steps: "Keys"); the runs' status written so that
+         -- no plan looks the runs up by it
+         and t.run_id = any(_fail_tasks.run_ids) and t.step_slug = any(_fail_tasks.step_slugs)
+         and t.status = 'started'
+         and r.status not in ('completed', 'failed', 'cancelled')
+      -- (t is the row as updated: a retry is queued)
+      returning t as task,
+                case when t.status = 'queued'
+                     then coalesce(k.ra, pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay),
+                                                                      t.attempts_count - 1)) end as delay,
+                k.rt is not distinct from false as permanent
+    )
+    select array_agg(c.task order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.delay order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.permanent order by (c.task).run_id, (c.task).step_slug, (c.task).task_index)
+      into v_changed, v_delays, v_permanent
+      from changed as c;
+  else
+    with k as (
+      select * from unnest(_fail_tasks.run_ids, _fail_tasks.step_slugs, _fail_tasks.task_indexes,
+                           _fail_tasks.error_messages, _fail_tasks.retryables, _fail_tasks.retry_afters)
+                      as k(r, s, i, e, rt, ra)
+       where k.r is not null
+    ), changed as (
+      -- retried (queued again) while it is retryable and attempts remain, else failed
+      update pgflow.step_tasks as t
+         set status        = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then 'queued' else 'failed' end,
+             started_at    = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else t.started_at end,
+             failed_at     = case when (k.rt is distinct from false and t.attempts_count < m.max_attempts) then null else v_now end,
+             error_message = k.e
+        from k
+        -- each run by its key (a lateral subquery, not flattened: offset 0),
+        -- whatever the statistics said when the plan was made
+        cross join lateral (select r.* from pgflow.runs as r where r.run_id = k.r offset 0) as r
+        join pgflow.steps as s on s.flow_slug = r.flow_slug and s.step_slug = k.s
+        join pgflow.flows as f on f.flow_slug = r.flow_slug
+       cross join lateral (select coalesce(s.opt_max_attempts, f.opt_max_attempts) as max_attempts) as m
+       where t.run_id = k.r and t.step_slug = k.s and t.task_index = k.i
+         -- the keys the indexes are searched with in every plan (see
+         -- _settle_completed_steps: "Keys"); the runs' status written so that
+         -- no plan looks the runs up by it
+         and t.run_id = any(_fail_tasks.run_ids) and t.step_slug = any(_fail_tasks.step_slugs)
+         and t.status = 'started'
+         and r.status not in ('completed', 'failed', 'cancelled')
+      -- (t is the row as updated: a retry is queued)
+      returning t as task,
+                case when t.status = 'queued'
+                     then coalesce(k.ra, pgflow.calculate_retry_delay(coalesce(s.opt_base_delay, f.opt_base_delay),
+                                                                      t.attempts_count - 1)) end as delay,
+                k.rt is not distinct from false as permanent
+    )
+    select array_agg(c.task order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.delay order by (c.task).run_id, (c.task).step_slug, (c.task).task_index),
+           array_agg(c.permanent order by (c.task).run_id, (c.task).step_slug, (c.task).task_index)
+      into v_changed, v_delays, v_permanent
+      from changed as c;
+  end if;
   if v_changed is null then
     return;
   end if;

@@ -9,11 +9,10 @@
 #    coordinator (Citus creates it, and pgmq, on the workers);
 #  - pgflow.distribute(): the placement of every table, a second call changing nothing,
 #    and the pgTAP files of tests-citus/pgtap/ on the distributed database;
-#  - four concurrent SQL workers (tests-citus/concurrency.sh), a TODO until the hot path
-#    runs on Citus;
+#  - four concurrent SQL workers (tests-citus/concurrency.sh);
 #  - the files of tests-pgtap/ that pass on Citus (tests-citus/suite-on-citus.txt), or
-#    the whole pgTAP suite (PGFLOW_CITUS_SUITE=1; the hot path is reshaped for Citus in
-#    steps, see docs/scaling.md).
+#    the whole pgTAP suite (PGFLOW_CITUS_SUITE=1; some files cannot apply on Citus,
+#    see docs/scaling.md).
 # Citus is not packaged for Debian: where it is not installed for the server
 # (citus.control in its extension directory, citus.so in its library directory)
 # the whole leg is one skipped check.
@@ -107,20 +106,15 @@ for f in tests-citus/pgtap/*.sql; do
   check "pgTAP ${f#tests-citus/}" pg_prove --ext .sql "$f"
 done
 
-# A check that is known to fail until the hot path runs on Citus (docs/scaling.md):
-# reported as TAP's TODO, so the leg stays green, with what failed.
-todo_check() { # reason, description, command...
-  local why=$1 desc=$2; shift 2
-  n=$((n + 1))
-  if out=$("$@" 2>&1); then echo "ok $n - $desc"; echo "$out" | sed 's/^/# /' | tail -3
-  else echo "not ok $n - $desc # TODO $why"; echo "$out" | sed 's/^/#   /' | head -25; fi
-}
-
 # Four SQL workers at once: a map, a condition, a retry and cancellation; no
 # error, no distributed deadlock in the nodes' logs, check_invariants() empty.
-todo_check "start_tasks and the cascade are not reshaped for Citus yet (docs/scaling.md)" \
-  "four concurrent SQL workers on the distributed database" \
-  tests-citus/concurrency.sh $(for p in $PORTS; do echo "$root/$p.log"; done)
+# The last lines of its output (runs and wall time) follow the check.
+n=$((n + 1))
+if out=$(tests-citus/concurrency.sh $(for p in $PORTS; do echo "$root/$p.log"; done) 2>&1); then
+  echo "ok $n - four concurrent SQL workers on the distributed database"; echo "$out" | sed 's/^/# /' | tail -3
+else
+  echo "not ok $n - four concurrent SQL workers on the distributed database"; echo "$out" | sed 's/^/#   /' | head -25
+fi
 
 if [ "${PGFLOW_CITUS_SUITE:-0}" = 1 ]; then
   # Every file of tests-pgtap/, one check each.
@@ -134,6 +128,6 @@ else
     check "tests-pgtap on Citus: ${f#tests-pgtap/}" pg_prove --ext .sql "$f"
   done < <(grep -v '^\s*\(#\|$\)' tests-citus/suite-on-citus.txt)
   skip "the rest of the pgTAP suite (tests-pgtap/) on the distributed database" \
-       "the hot path is not reshaped for Citus yet, and some files cannot apply there (tests-citus/suite-on-citus.txt, docs/scaling.md); PGFLOW_CITUS_SUITE=1 runs it"
+       "the files not listed fail on Citus for reasons docs/scaling.md lists, or cannot apply there (tests-citus/suite-on-citus.txt); PGFLOW_CITUS_SUITE=1 runs it"
 fi
 echo "# $n checks"

@@ -48,7 +48,7 @@ declare
   v_msg  bigint;
 begin
   update pgflow.step_tasks as t
-     set started_at = t.started_at - interval '1 day'
+     set started_at = ((t.started_at at time zone 'UTC') - interval '1 day') at time zone 'UTC' -- immutable: Citus takes it
    where t.run_id = expire_lease.run_id and t.step_slug = expire_lease.step_slug
      and t.task_index = expire_lease.task_index
   returning t.flow_slug, t.message_id into v_flow, v_msg;

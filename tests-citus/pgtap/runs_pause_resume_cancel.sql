@@ -3,8 +3,8 @@ select plan(6);
 
 -- Run by tests-citus/citus-test.sh after pgflow.distribute(). A run's
 -- pause, resume and cancel go to the run's shard. The flow and the runs are
--- inserted as they are: create_flow and start_flow are not Citus-ready yet
--- (docs/scaling.md).
+-- inserted as rows, as in 0.2.10, when create_flow and start_flow were not
+-- Citus-ready yet.
 insert into pgflow.flows as f (flow_slug) values ('citus_runs');
 select pgmq.create('citus_runs');
 insert into pgflow.runs as r (run_id, flow_slug, input, remaining_steps)
@@ -12,10 +12,7 @@ values ('22222222-2222-2222-2222-222222222222', 'citus_runs', '{}', 1),
        ('33333333-3333-3333-3333-333333333333', 'citus_runs', '{}', 1);
 
 select is((select status from pgflow.pause_run('22222222-2222-2222-2222-222222222222')), 'paused', 'pause_run');
--- resume_run cascades, and the cascade's _complete_runs_if_done is not
--- Citus-ready since 0.2.10 (placements modified over multiple connections:
--- docs/scaling.md lists it): a known gap, reported as TODO, not hidden
-select todo('resume_run cascades through _complete_runs_if_done, not Citus-ready yet (docs/scaling.md)', 1);
+-- resume_run cascades (with one connection per node, set by distribute())
 select lives_ok($$ select pgflow.resume_run('22222222-2222-2222-2222-222222222222') $$,
   'resume_run (custom plans, set by distribute())');
 select is((select status from pgflow.cancel_run('22222222-2222-2222-2222-222222222222', 'enough')), 'cancelled', 'cancel_run');
