@@ -9,7 +9,8 @@
 #    coordinator (Citus creates it, and pgmq, on the workers);
 #  - pgflow.distribute(): the placement of every table, a second call changing nothing,
 #    and the pgTAP files of tests-citus/pgtap/ on the distributed database;
-#  - four concurrent SQL workers (tests-citus/concurrency.sh);
+#  - four concurrent SQL workers (tests-citus/concurrency.sh), and the TypeScript worker
+#    running client-ts/examples/demo.ts's flow on the coordinator;
 #  - the files of tests-pgtap/ that pass on Citus (tests-citus/suite-on-citus.txt), or
 #    the whole pgTAP suite (PGFLOW_CITUS_SUITE=1; some files cannot apply on Citus,
 #    see docs/scaling.md).
@@ -115,6 +116,19 @@ if out=$(tests-citus/concurrency.sh $(for p in $PORTS; do echo "$root/$p.log"; d
 else
   echo "not ok $n - four concurrent SQL workers on the distributed database"; echo "$out" | sed 's/^/#   /' | head -25
 fi
+
+# The TypeScript worker on the coordinator: the demo's diamond flow (a map
+# among its five steps) registered, run and watched through LISTEN, as
+# `make demo` does on a single server; then check_invariants() empty.
+ts_worker() {
+  [ -f client-ts/dist/index.js ] || (cd client-ts && npm run -s build) >/dev/null || return 1
+  local out
+  out=$(cd client-ts && PGHOST=127.0.0.1 PGPORT=$BASE PGUSER=postgres PGFLOW_DEMO_DB=$DB DEMO_N=5 \
+        timeout 120 node --import pgflow-ts/register examples/demo.ts 2>&1) || { echo "$out"; return 1; }
+  echo "$out" | grep -q '^completed: 5 steps, 9 tasks' || { echo "$out"; return 1; }
+  [ "$(q -c 'select count(*) from pgflow.check_invariants()')" = 0 ] || { q -c 'select * from pgflow.check_invariants()'; return 1; }
+}
+check "the TypeScript worker runs a flow with a map end to end on the coordinator (client-ts/examples/demo.ts)" ts_worker
 
 if [ "${PGFLOW_CITUS_SUITE:-0}" = 1 ]; then
   # Every file of tests-pgtap/, one check each.
